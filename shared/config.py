@@ -1,0 +1,84 @@
+"""Configuration from the environment, read in one place.
+
+Every setting has a local default so that `make run` works on a bare machine; production refuses to start
+without the secrets (`require_production_secrets`).
+"""
+import base64
+import hashlib
+import os
+
+SERVICES = ("gateway", "grid", "org", "mediation", "petitions", "credit", "risk")
+METRICS_PORTS = {name: 9100 + i for i, name in enumerate(SERVICES)}
+
+
+def env() -> str:
+    return os.environ.get("XZ_ENV", "local")
+
+
+def is_production() -> bool:
+    return env() == "production"
+
+
+def amqp_uri() -> str:
+    return os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+
+
+def mongo_uri(service: str) -> str:
+    specific = os.environ.get(f"{service.upper()}_MONGO_URI")
+    return specific or os.environ.get("MONGO_URI", "mongodb://127.0.0.1:27017/?directConnection=true")
+
+
+def mongo_database(service: str) -> str:
+    return f"{os.environ.get('MONGO_DB_PREFIX', 'xiangzhi')}_{service}"
+
+
+def metrics_port(service: str) -> int:
+    return int(os.environ.get("METRICS_PORT") or METRICS_PORTS.get(service, 9199))
+
+
+def metrics_bind() -> str:
+    return os.environ.get("METRICS_BIND", "127.0.0.1")
+
+
+def gateway_bind() -> tuple[str, int]:
+    return os.environ.get("GATEWAY_BIND", "127.0.0.1"), int(os.environ.get("GATEWAY_PORT", "8000"))
+
+
+def log_level() -> str:
+    return os.environ.get("LOG_LEVEL", "INFO")
+
+
+def _key(name: str) -> bytes:
+    value = os.environ.get(name)
+    if value:
+        raw = base64.b64decode(value)
+        if len(raw) != 32:
+            raise RuntimeError(f"{name} must be base64 of 32 bytes")
+        return raw
+    if is_production():
+        raise RuntimeError(f"{name} is required in production")
+    # Local and test runs derive a fixed key so that data written by one run is readable by the next.
+    return hashlib.sha256(f"xiangzhi-local-{name}".encode()).digest()
+
+
+def pii_keys() -> tuple[bytes, bytes]:
+    return _key("PII_ENCRYPTION_KEY"), _key("PII_INDEX_KEY")
+
+
+def retry_policy() -> tuple[int, float]:
+    """How often an event handler is tried before its event is parked in dead letters, and the first backoff."""
+    return int(os.environ.get("HANDLER_MAX_ATTEMPTS", "5")), float(os.environ.get("HANDLER_BACKOFF_SECONDS", "0.2"))
+
+
+def outbox_resend_seconds() -> float:
+    return float(os.environ.get("OUTBOX_RESEND_SECONDS", "5"))
+
+
+def nameko_config(service: str) -> dict:
+    host, port = gateway_bind()
+    return {
+        "AMQP_URI": amqp_uri(),
+        "WEB_SERVER_ADDRESS": f"{host}:{port}",
+        "max_workers": int(os.environ.get("MAX_WORKERS", "10")),
+        "SERVICE_NAME": service,
+    }

@@ -1,0 +1,32 @@
+"""The area scope a caller may act in, travelling with every RPC as nameko context data.
+
+The gateway puts the caller's area codes in `scope`; services filter their own queries by it, so a record
+outside the scope is not found rather than refused. No scope in the context means a trusted internal caller
+(the topology job, demo loader, ops commands on the cluster), which sees everything.
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Scope:
+    codes: tuple[str, ...] | None
+
+    @classmethod
+    def from_context(cls, data: dict) -> "Scope":
+        codes = data.get("scope")
+        if codes is None:
+            return cls(None)
+        if isinstance(codes, str):
+            codes = [codes]
+        return cls(tuple(codes))
+
+    @property
+    def unrestricted(self) -> bool:
+        return self.codes is None
+
+    def allows(self, path: list[str]) -> bool:
+        return self.codes is None or any(code in path for code in self.codes)
+
+    def query(self, field: str = "area_path") -> dict:
+        """A Mongo filter restricting `field` (the list of a record's area codes) to this scope."""
+        return {} if self.codes is None else {field: {"$in": list(self.codes)}}

@@ -1,0 +1,43 @@
+"""What every domain service has besides its own entrypoints: the outbox timer, dead-letter operations,
+health, metrics and correlated logs. A service class inherits it and declares `name` and `db = Storage(...)`."""
+from nameko.rpc import rpc as nameko_rpc
+from nameko.timer import timer
+
+from shared import config, dead_letters
+from shared.errors import XiangzhiError
+from shared.logs import CorrelationLogging
+from shared.metrics import Metrics
+
+
+def rpc(fn):
+    """nameko's rpc, with the suite's typed errors marked expected (logged as warnings, not crashes)."""
+    return nameko_rpc(expected_exceptions=(XiangzhiError,))(fn)
+
+
+class ReliableService:
+    correlation = CorrelationLogging()
+    metrics = Metrics()
+
+    @timer(interval=config.outbox_resend_seconds())
+    def send_unsent_events(self):
+        self.db.storage.send_unsent()
+
+    @rpc
+    def health(self) -> dict:
+        """Ping the store and report the outbox backlog."""
+        return self.db.storage.health()
+
+    @rpc
+    def list_dead_letters(self, state: str | None = dead_letters.PARKED, limit: int = 100) -> list[dict]:
+        """Events parked after their handler kept failing (without the envelope body)."""
+        return dead_letters.listing(self.db.db, state, min(int(limit), 1000))
+
+    @rpc
+    def replay_dead_letters(self, letter_ids: list[str] | None = None) -> int:
+        """Send parked events to their handler's queue again; the inbox keeps the replay from doubling."""
+        return dead_letters.replay(self.db.db, letter_ids)
+
+    @rpc
+    def resend_unrouted_events(self) -> int:
+        """Mark events that found no queue as pending again, once the missing subscriber queue exists."""
+        return self.db.storage.relay.requeue_unrouted()

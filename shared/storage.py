@@ -1,0 +1,152 @@
+"""The dependency a service's workers use for everything stored: reads through the service's store, changes
+through one transaction that also writes the outbox, and event handling through the inbox with bounded
+retries and dead letters."""
+import logging
+import os
+import signal
+import time
+from datetime import datetime
+
+from nameko.extensions import DependencyProvider
+from pydantic import ValidationError
+
+from shared import clock, config, dead_letters, inbox, logs, metrics, mongo, outbox, topology
+from shared.events import Actor, Envelope, EventData, envelope_for
+from shared.scope import Scope
+
+log = logging.getLogger(__name__)
+
+
+class Transaction:
+    """Handed to the function run inside one Mongo transaction: its session, and `emit` for events."""
+
+    def __init__(self, work: "Work", session):
+        self.work = work
+        self.session = session
+        self.envelopes: list[Envelope] = []
+
+    def emit(self, data: EventData, area_code: str | None) -> Envelope:
+        envelope = envelope_for(data, area_code=area_code, correlation_id=self.work.correlation_id,
+                                causation_id=self.work.causation_id, actor=self.work.actor)
+        self.work.db.outbox.insert_one(outbox.entry_for(envelope), session=self.session)
+        self.envelopes.append(envelope)
+        return envelope
+
+
+class Work:
+    def __init__(self, storage: "Storage", worker_ctx):
+        self.storage = storage
+        self.db = storage.db
+        self.store = storage.store
+        self.scope = Scope.from_context(worker_ctx.data)
+        actor = worker_ctx.data.get("actor")
+        self.actor = Actor.model_validate(actor) if actor else None
+        self.correlation_id = worker_ctx.data.get("correlation_id") or worker_ctx.call_id
+        self.causation_id = None
+
+    def transaction(self, fn):
+        """Run fn(tx) atomically; the events it emitted are published right after the commit."""
+        committed: list[Envelope] = []
+
+        def body(session):
+            tx = Transaction(self, session)
+            result = fn(tx)
+            committed[:] = tx.envelopes
+            return result
+
+        result = mongo.run_in_transaction(self.storage.client, body)
+        if committed:
+            self.storage.after_commit(committed)
+        return result
+
+    def consume(self, payload: dict, handler: str, queue: str, fn) -> str:
+        """Apply fn(tx, envelope) once per (handler, event): returns applied, duplicate or parked."""
+        try:
+            envelope = Envelope.model_validate(payload)
+        except ValidationError as exc:
+            dead_letters.park(self.db, handler=handler, queue=queue, envelope=payload if isinstance(payload, dict)
+                              else {"raw": str(payload)[:200]}, error=f"invalid envelope: {exc}", attempts=0)
+            metrics.DEAD_LETTERS.labels(handler, "invalid").inc()
+            return "parked"
+        self.correlation_id, self.causation_id = envelope.correlation_id, envelope.event_id
+        self.actor = envelope.actor
+        logs.set_correlation_id(envelope.correlation_id)
+        if inbox.seen(self.db, handler, envelope.event_id):
+            metrics.EVENTS_CONSUMED.labels(handler, envelope.event_type, "duplicate").inc()
+            return "duplicate"
+        max_attempts, backoff = config.retry_policy()
+        error = ""
+        for attempt in range(1, max_attempts + 1):
+            try:
+                self.transaction(lambda tx: (inbox.record(self.db, tx.session, handler, envelope),
+                                             fn(tx, envelope)))
+            except inbox.Duplicate:
+                if inbox.seen(self.db, handler, envelope.event_id):
+                    metrics.EVENTS_CONSUMED.labels(handler, envelope.event_type, "duplicate").inc()
+                    return "duplicate"
+                error = "duplicate key in handler"
+            except Exception as exc:  # noqa: BLE001 - any failure is retried, then parked, never dropped
+                error = f"{type(exc).__name__}: {exc}"
+                metrics.HANDLER_FAILURES.labels(handler, envelope.event_type).inc()
+                log.warning("handler %s failed on %s (attempt %d of %d): %s", handler, envelope.event_type,
+                            attempt, max_attempts, type(exc).__name__)
+            else:
+                metrics.EVENTS_CONSUMED.labels(handler, envelope.event_type, "applied").inc()
+                metrics.EVENT_LAG.labels(handler, envelope.event_type).observe(
+                    (clock.now() - envelope.occurred_at).total_seconds())
+                return "applied"
+            if attempt < max_attempts:
+                time.sleep(backoff * 2 ** (attempt - 1))
+        dead_letters.park(self.db, handler=handler, queue=queue, envelope=payload, error=error,
+                          attempts=max_attempts)
+        metrics.DEAD_LETTERS.labels(handler, envelope.event_type).inc()
+        log.error("handler %s parked %s after %d attempts", handler, envelope.event_type, max_attempts)
+        return "parked"
+
+
+class Storage(DependencyProvider):
+    """One per service: `db = Storage(GridStore)`; the store class lists its INDEXES and takes the database."""
+
+    def __init__(self, store_cls):
+        self.store_cls = store_cls
+
+    def setup(self):
+        self.service = self.container.service_name
+        self.client = mongo.connect(self.service)
+        self.db = self.client[config.mongo_database(self.service)]
+        self.store = self.store_cls(self.db)
+        self.relay = outbox.Relay(self.db, self.service, outbox.make_publisher())
+
+    def start(self):
+        mongo.ensure_indexes(self.db, [*self.store_cls.INDEXES, *outbox.INDEXES, *inbox.INDEXES,
+                                       *dead_letters.INDEXES])
+        # Every subscriber queue of the suite exists before this service publishes anything.
+        topology.declare(self.container.config["AMQP_URI"])
+
+    def stop(self):
+        self.client.close()
+
+    def get_dependency(self, worker_ctx):
+        return Work(self, worker_ctx)
+
+    def after_commit(self, envelopes: list[Envelope]) -> None:
+        fault = os.environ.get("XZ_FAULT_KILL_AFTER_COMMIT")
+        if fault and any(e.event_type == fault for e in envelopes):
+            os.kill(os.getpid(), signal.SIGKILL)  # fault tests: die between the commit and the publish
+        try:
+            self.relay.send([e.event_id for e in envelopes])
+        except Exception:  # noqa: BLE001 - the commit stands; the outbox timer publishes later
+            log.exception("relay after commit failed; left for the outbox timer")
+
+    def send_unsent(self) -> int:
+        sent = self.relay.send(older_than_seconds=1)
+        self.relay.backlog()
+        return sent
+
+    def health(self) -> dict:
+        self.db.command("ping")
+        return {"service": self.service, "outbox_backlog": self.relay.backlog(), "time": clock.now().isoformat()}
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
