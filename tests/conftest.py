@@ -1,0 +1,95 @@
+"""Test bootstrap: eventlet is patched before anything else (nameko's pytest plugin no longer does it), and the
+real parts are found or started: RabbitMQ on the machine (each test gets its own vhost) and a MongoDB-protocol
+server (MONGO_URI, or a SecantusDB process started for the session; each test gets its own databases)."""
+import eventlet
+
+eventlet.monkey_patch()
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ["XZ_ENV"] = "test"
+os.environ.setdefault("OUTBOX_RESEND_SECONDS", "1")
+os.environ.setdefault("HANDLER_BACKOFF_SECONDS", "0.05")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answered on port {port}")
+
+
+@pytest.fixture(scope="session")
+def mongo_uri():
+    """A MongoDB-protocol server over TCP for the whole run."""
+    if os.environ.get("MONGO_URI"):
+        yield os.environ["MONGO_URI"]
+        return
+    port = free_port()
+    data = tempfile.mkdtemp(prefix="xz-mongo-")
+    exe = shutil.which("secantusd-py") or str(Path(sys.executable).parent / "secantusd-py")
+    log = open(Path(data) / "server.log", "w")
+    proc = subprocess.Popen([exe, "--host", "127.0.0.1", "--port", str(port), "--storage-path", data,
+                             "--log-level", "WARNING"], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port)
+        yield f"mongodb://127.0.0.1:{port}/?directConnection=true"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def _rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def vhost():
+    """A RabbitMQ vhost of this test's own, removed afterwards."""
+    name = f"xz-test-{uuid.uuid4().hex[:10]}"
+    _rabbitmqctl("add_vhost", name)
+    _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+    yield name
+    subprocess.Popen(["rabbitmqctl", "-q", "delete_vhost", name], stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def env(mongo_uri, vhost, monkeypatch):
+    """Environment of one isolated suite: own vhost, own database prefix, fixed test keys."""
+    prefix = f"t{uuid.uuid4().hex[:10]}"
+    values = {
+        "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
+        "MONGO_URI": mongo_uri,
+        "MONGO_DB_PREFIX": prefix,
+        "XZ_ENV": "test",
+    }
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    return values

@@ -1,0 +1,33 @@
+"""Drive real service containers in the test process, and talk to them over the real broker."""
+import contextlib
+
+from nameko.runners import ServiceRunner
+from nameko.standalone.rpc import ClusterRpcProxy
+from pymongo import MongoClient
+
+from shared import config
+
+COUNTY_SCOPE = {"scope": ["500229"], "actor": {"id": "tester", "role": "county_admin"}}
+
+
+@contextlib.contextmanager
+def running(*service_classes):
+    runner = ServiceRunner(config.nameko_config("test"))
+    for cls in service_classes:
+        runner.add_service(cls)
+    runner.start()
+    try:
+        yield runner
+    finally:
+        runner.kill()
+
+
+@contextlib.contextmanager
+def rpc(context_data: dict | None = None, timeout: float = 30):
+    with ClusterRpcProxy({"AMQP_URI": config.amqp_uri()}, context_data=context_data, timeout=timeout) as proxy:
+        yield proxy
+
+
+def database(service: str):
+    client = MongoClient(config.mongo_uri(service), tz_aware=True)
+    return client[config.mongo_database(service)]
