@@ -74,6 +74,10 @@ def outbox_resend_seconds() -> float:
     return float(os.environ.get("OUTBOX_RESEND_SECONDS", "5"))
 
 
+def outbox_keep_days() -> float:
+    return float(os.environ.get("OUTBOX_KEEP_DAYS", "7"))
+
+
 def nameko_config(service: str) -> dict:
     host, port = gateway_bind()
     return {

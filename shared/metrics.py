@@ -29,8 +29,8 @@ def serve(service: str) -> int | None:
     port = config.metrics_port(service)
     if port in _started_ports or config.env() == "test":
         return None
+    _started_ports.add(port)  # before the bind, which may yield to another container starting in this process
     start_http_server(port, addr=config.metrics_bind())
-    _started_ports.add(port)
     return port
 
 

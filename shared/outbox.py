@@ -7,13 +7,13 @@ service timer sends it again; relays claim entries for a short lease so two of t
 subscribers deduplicate by event_id when they do.
 """
 import logging
+import uuid
 from datetime import timedelta
 
 from kombu.exceptions import OperationalError
 from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.constants import PERSISTENT
 from nameko.standalone.events import get_event_exchange
-from pymongo import ReturnDocument
 
 from shared import clock, config, metrics
 from shared.events import Envelope
@@ -62,26 +62,35 @@ class Relay:
     def send(self, event_ids: list[str] | None = None, older_than_seconds: float = 0, limit: int = 1000) -> int:
         """Publish pending entries (these ids, or all older than the given age); return how many were confirmed."""
         now = clock.now()
-        query = {"state": PENDING,
-                 "$or": [{"claimed_until": None}, {"claimed_until": {"$lt": now}}]}
+        # `$not: {$gte}` matches null, missing and expired leases; an `$or` here made the store scan everything.
+        query = {"state": PENDING, "claimed_until": {"$not": {"$gte": now}}}
         if event_ids is not None:
             query["_id"] = {"$in": list(event_ids)}
         if older_than_seconds:
             query["created_at"] = {"$lte": now - timedelta(seconds=older_than_seconds)}
-        sent = 0
-        for candidate in self.db.outbox.find(query, {"_id": 1}).sort("created_at", ASC).limit(limit):
-            entry = self.db.outbox.find_one_and_update(
-                {"_id": candidate["_id"], **query},
-                {"$set": {"claimed_until": clock.now() + timedelta(seconds=CLAIM_SECONDS)},
-                 "$inc": {"attempts": 1}},
-                return_document=ReturnDocument.AFTER)
-            if entry is None:
-                continue
-            outcome = self._publish(entry)
-            if outcome is None:
-                break  # the broker is away: leave the rest for the timer
-            sent += outcome == PUBLISHED
-        return sent
+        ids = [d["_id"] for d in self.db.outbox.find(query, {"_id": 1}).sort("created_at", ASC).limit(limit)]
+        if not ids:
+            return 0
+        claim = uuid.uuid4().hex
+        self.db.outbox.update_many(
+            {**query, "_id": {"$in": ids}},
+            {"$set": {"claimed_until": clock.now() + timedelta(seconds=CLAIM_SECONDS), "claim": claim},
+             "$inc": {"attempts": 1}})
+        settled: dict[str, list[str]] = {PUBLISHED: [], UNROUTED: []}
+        try:
+            for entry in self.db.outbox.find({"_id": {"$in": ids}, "claim": claim}).sort("created_at", ASC):
+                outcome = self._publish(entry)
+                if outcome is None:
+                    break  # the broker is away: leave the rest for the timer
+                settled[outcome].append(entry["_id"])
+        finally:
+            for state, done in settled.items():
+                if done:
+                    self.db.outbox.update_many({"_id": {"$in": done}}, {"$set": {
+                        "state": state, "settled_at": clock.now(), "claimed_until": None}})
+            self.db.outbox.update_many({"_id": {"$in": ids}, "claim": claim, "state": PENDING},
+                                       {"$set": {"claimed_until": None}})
+        return len(settled[PUBLISHED])
 
     def _publish(self, entry: dict) -> str | None:
         envelope = entry["envelope"]
@@ -92,22 +101,20 @@ class Relay:
                 headers={"nameko.correlation_id": envelope["correlation_id"]},
                 retry=False)
         except UndeliverableMessage:
-            self._settle(entry, UNROUTED)
             metrics.EVENTS_UNROUTED.labels(self.source, entry["event_type"]).inc()
-            log.warning("event %s %s had no queue bound; kept as unrouted", entry["event_type"], entry["_id"])
+            log.debug("event %s had no queue bound; kept as unrouted", entry["event_type"])
             return UNROUTED
         except (OperationalError, OSError, ConnectionError) as exc:
-            self.db.outbox.update_one({"_id": entry["_id"]},
-                                      {"$set": {"claimed_until": None, "last_error": type(exc).__name__}})
+            self.db.outbox.update_one({"_id": entry["_id"]}, {"$set": {"last_error": type(exc).__name__}})
             log.warning("publishing %s failed (%s); the timer will send it again", entry["event_type"], exc)
             return None
-        self._settle(entry, PUBLISHED)
         metrics.EVENTS_PUBLISHED.labels(self.source, entry["event_type"]).inc()
         return PUBLISHED
 
-    def _settle(self, entry: dict, state: str) -> None:
-        self.db.outbox.update_one({"_id": entry["_id"]},
-                                  {"$set": {"state": state, "settled_at": clock.now(), "claimed_until": None}})
+    def prune(self, keep_days: float) -> int:
+        """Forget published entries after a while; the outbox is a queue, not the event archive."""
+        cutoff = clock.now() - timedelta(days=keep_days)
+        return self.db.outbox.delete_many({"state": PUBLISHED, "settled_at": {"$lt": cutoff}}).deleted_count
 
     def requeue_unrouted(self) -> int:
         """After a subscriber queue was added late, send what found no queue again."""

@@ -22,6 +22,10 @@ class ReliableService:
     def send_unsent_events(self):
         self.db.storage.send_unsent()
 
+    @timer(interval=3600)
+    def prune_outbox(self):
+        self.db.storage.relay.prune(config.outbox_keep_days())
+
     @rpc
     def health(self) -> dict:
         """Ping the store and report the outbox backlog."""

@@ -17,22 +17,42 @@ RELATION_RANK = {relation: rank for rank, relation in enumerate(domain.Relation)
 
 # areas -----------------------------------------------------------------------------------------------
 def upsert_area(work, payload: dict) -> dict:
-    area_in = parse(AreaIn, payload)
-    parent = work.store.get_area(area_in.parent_code) if area_in.parent_code else None
-    if parent is not None and not work.scope.allows(parent.path):
-        parent = None  # outside the caller's scope it does not exist for them
-    if area_in.kind == AreaKind.county and not work.scope.allows([area_in.code]):
-        raise NotFound("无权维护县级区划", field="code", code="area.not_found")
-    area = domain.area_from(area_in, parent)
+    return upsert_areas(work, [payload])[0]
+
+
+def upsert_areas(work, payloads: list[dict]) -> list[dict]:
+    """Create or change areas, parents before children, in one transaction; unchanged ones emit nothing."""
+    if not isinstance(payloads, list) or not 1 <= len(payloads) <= 1000:
+        raise ValidationFailed("一次应提交1到1000个区划", field="areas")
+    wanted = []
+    for i, payload in enumerate(payloads):
+        try:
+            wanted.append(parse(AreaIn, payload))
+        except ValidationFailed as exc:
+            exc.field = f"areas.{i}.{exc.field}" if len(payloads) > 1 and exc.field else exc.field
+            raise ValidationFailed(exc.message, field=exc.field, code=exc.code) from None
+    known = work.store.areas_by_code({a.parent_code for a in wanted if a.parent_code})
+    placed: list[domain.Area] = []
+    for area_in in wanted:
+        parent = known.get(area_in.parent_code) if area_in.parent_code else None
+        if parent is not None and not work.scope.allows(parent.path):
+            parent = None  # outside the caller's scope it does not exist for them
+        if area_in.kind == AreaKind.county and not work.scope.allows([area_in.code]):
+            raise NotFound("无权维护县级区划", field="code", code="area.not_found")
+        area = domain.area_from(area_in, parent)
+        known[area.code] = area
+        placed.append(area)
 
     def save(tx):
-        if work.store.upsert_area(area, tx.session):
+        for area in placed:
+            if not work.store.upsert_area(area, tx.session):
+                continue
             tx.emit(AreaUpserted(area_code=area.code, parent_code=area.parent_code, kind=area.kind.value,
-                                 name=area.name, path=area.path), area_code=area.code)
+                                 area_name=area.name, path=area.path), area_code=area.code)
             if area.kind == AreaKind.grid:
                 tx.emit(GridUpserted(grid_code=area.code, village_code=area.path[2], township_code=area.path[1],
-                                     name=area.name), area_code=area.code)
-        return area.model_dump(mode="json")
+                                     grid_name=area.name), area_code=area.code)
+        return [area.model_dump(mode="json") for area in placed]
 
     return work.transaction(save)
 
@@ -68,30 +88,39 @@ def _area_in_scope(work, code: str, kind: AreaKind, field: str) -> domain.Area:
 # grid workers ----------------------------------------------------------------------------------------
 def save_grid_worker(work, payload: dict, worker_id: str | None = None) -> dict:
     """Create (or, with a known worker_id, update) a grid worker; each newly covered grid emits an assignment."""
-    worker_in = parse(GridWorkerIn, payload)
-    worker_id = worker_id or worker_in.worker_id or new_id("GW")
-    grids = [_area_in_scope(work, code, AreaKind.grid, "grid_codes") for code in worker_in.grid_codes]
-    current = work.store.get_worker(worker_id)
-    if current and not work.scope.unrestricted and not any(
-            work.scope.allows(g.path) for g in work.store.areas_by_code(current["grid_codes"]).values()):
-        raise NotFound("网格员不存在", field="worker_id", code="grid_worker.not_found")
-    before = set(current["grid_codes"]) if current else set()
-    worker = {"worker_id": worker_id, "name": worker_in.name, "employment": worker_in.employment.value,
-              "phone": worker_in.phone, "grid_codes": [g.code for g in grids],
-              "area_path": sorted({code for g in grids for code in g.path})}
-    if current and {k: current[k] for k in ("name", "employment", "phone", "grid_codes")} == \
-            {k: worker[k] for k in ("name", "employment", "phone", "grid_codes")}:
-        return present_worker(current)
+    return save_grid_workers(work, [payload], worker_id)[0]
+
+
+def save_grid_workers(work, payloads: list[dict], worker_id: str | None = None) -> list[dict]:
+    if not isinstance(payloads, list) or not 1 <= len(payloads) <= 1000:
+        raise ValidationFailed("一次应提交1到1000名网格员", field="grid_workers")
+    changes, results = [], []
+    for payload in payloads:
+        worker_in = parse(GridWorkerIn, payload)
+        the_id = worker_id or worker_in.worker_id or new_id("GW")
+        grids = [_area_in_scope(work, code, AreaKind.grid, "grid_codes") for code in worker_in.grid_codes]
+        current = work.store.get_worker(the_id)
+        if current and not work.scope.unrestricted and not any(
+                work.scope.allows(g.path) for g in work.store.areas_by_code(current["grid_codes"]).values()):
+            raise NotFound("网格员不存在", field="worker_id", code="grid_worker.not_found")
+        worker = {"worker_id": the_id, "name": worker_in.name, "employment": worker_in.employment.value,
+                  "phone": worker_in.phone, "grid_codes": [g.code for g in grids],
+                  "area_path": sorted({code for g in grids for code in g.path})}
+        results.append(present_worker(worker))
+        if current and all(current[k] == worker[k] for k in ("name", "employment", "phone", "grid_codes")):
+            continue
+        changes.append((worker, [g for g in grids if g.code not in set(current["grid_codes"] if current else [])]))
 
     def save(tx):
-        work.store.save_worker(worker, tx.session)
-        for grid in grids:
-            if grid.code not in before:
-                tx.emit(GridWorkerAssigned(worker_id=worker_id, grid_code=grid.code,
+        for worker, new_grids in changes:
+            work.store.save_worker(worker, tx.session)
+            for grid in new_grids:
+                tx.emit(GridWorkerAssigned(worker_id=worker["worker_id"], grid_code=grid.code,
                                            employment=worker["employment"]), area_code=grid.code)
-        return present_worker(worker)
 
-    return work.transaction(save)
+    if changes:
+        work.transaction(save)
+    return results
 
 
 def assign_grid_worker(work, worker_id: str, grid_code: str) -> dict:

@@ -291,11 +291,11 @@ def load(rpc_call: Callable, data: DemoData, progress: Callable[[str], object] =
     """Apply the data through `rpc_call(method_name, *args)`; the grid service makes every call idempotent."""
     from services.grid.importing import to_rows
 
-    for area in data.areas:
-        rpc_call("upsert_area", area)
+    for start in range(0, len(data.areas), 500):
+        rpc_call("upsert_areas", data.areas[start:start + 500])
     progress(f"区划 {len(data.areas)} 个已写入")
-    for worker in data.grid_workers:
-        rpc_call("create_grid_worker", worker)
+    for start in range(0, len(data.grid_workers), 500):
+        rpc_call("save_grid_workers", data.grid_workers[start:start + 500])
     progress(f"网格员 {len(data.grid_workers)} 名已写入")
     names = data.area_names()
     # Batches are cut by household, never by row: a household split in two would fail the one-head check.
@@ -322,11 +322,14 @@ def main(argv: list[str] | None = None) -> None:
         write_xlsx(to_rows(data.households, data.area_names()), args.xlsx)
         print(f"已写入 {args.xlsx}")
     if args.load:
+        import eventlet
+
+        eventlet.monkey_patch()
         from nameko.standalone.rpc import ClusterRpcProxy
 
         from shared import config
 
-        with ClusterRpcProxy({"AMQP_URI": config.amqp_uri()}) as proxy:
+        with ClusterRpcProxy({"AMQP_URI": config.amqp_uri()}, timeout=600) as proxy:
             load(lambda method, *call_args: getattr(proxy.grid, method)(*call_args), data)
 
 

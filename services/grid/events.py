@@ -13,7 +13,7 @@ class AreaUpserted(EventData):
     area_code: str
     parent_code: str | None
     kind: Literal["county", "town", "township", "street", "village", "community", "grid", "micro_grid"]
-    name: str = Field(description="the area's official or registered name (not personal data)")
+    area_name: str = Field(description="the area's official or registered name (not personal data)")
     path: list[str] = Field(description="codes from the county down to this area")
 
 
@@ -22,7 +22,7 @@ class GridUpserted(EventData):
     grid_code: str
     village_code: str
     township_code: str
-    name: str
+    grid_name: str
 
 
 @event(SOURCE, "grid_worker.assigned", summary="网格员定格 (a grid worker was assigned to a grid)")

@@ -23,6 +23,11 @@ class GridService(ReliableService):
         return commands.upsert_area(self.db, payload)
 
     @rpc
+    def upsert_areas(self, areas: list[dict]) -> list[dict]:
+        """Bulk form of upsert_area (parents before children), one transaction for up to 1,000 areas."""
+        return commands.upsert_areas(self.db, areas)
+
+    @rpc
     def get_area(self, code: str) -> dict:
         return commands.get_area(self.db, code)
 
@@ -34,6 +39,11 @@ class GridService(ReliableService):
     def create_grid_worker(self, payload: dict) -> dict:
         """Create a grid worker (an existing worker_id is updated, so loads can be repeated)."""
         return commands.save_grid_worker(self.db, payload)
+
+    @rpc
+    def save_grid_workers(self, workers: list[dict]) -> list[dict]:
+        """Bulk create-or-update of grid workers keyed by worker_id, one transaction for up to 1,000."""
+        return commands.save_grid_workers(self.db, workers)
 
     @rpc
     def update_grid_worker(self, worker_id: str, payload: dict) -> dict:
