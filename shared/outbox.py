@@ -10,8 +10,10 @@ import logging
 import uuid
 from datetime import timedelta
 
+from amqp.exceptions import AMQPError
+from eventlet.semaphore import Semaphore
+from kombu import Connection, Producer
 from kombu.exceptions import OperationalError
-from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.constants import PERSISTENT
 from nameko.standalone.events import get_event_exchange
 
@@ -42,13 +44,68 @@ def entry_for(envelope: Envelope) -> dict:
     }
 
 
-def make_publisher() -> Publisher:
-    return Publisher(config.amqp_uri(), use_confirms=True, mandatory=True, serializer="json",
-                     delivery_mode=PERSISTENT)
+class ConfirmingPublisher:
+    """One connection and channel per relay, in confirm mode, publishing `mandatory`.
+
+    A message the broker cannot route comes back as basic.return just before its ack; a handler on the channel
+    notes its id instead of letting the client raise, which would close the channel and cost a new one for every
+    event that has no subscriber yet.
+    """
+
+    def __init__(self, amqp_uri: str):
+        self.amqp_uri = amqp_uri
+        self._lock = Semaphore(1)
+        self._connection = None
+        self._producer = None
+        self._declared: set[str] = set()
+        self._returned: set[str] = set()
+
+    def _open(self):
+        if self._producer is None:
+            self._connection = Connection(self.amqp_uri, transport_options={"confirm_publish": True},
+                                          connect_timeout=5)
+            channel = self._connection.channel()
+            channel.events["basic_return"].add(self._on_return)
+            self._producer = Producer(channel, serializer="json")
+            self._declared.clear()
+        return self._producer
+
+    def _on_return(self, exc, exchange, routing_key, message):
+        self._returned.add(message.properties.get("message_id"))
+
+    def publish(self, body: dict, *, exchange, routing_key: str, message_id: str, event_type: str,
+                headers: dict) -> bool:
+        """Publish and wait for the broker's confirm; False when no queue was bound to take it."""
+        with self._lock:
+            try:
+                producer = self._open()
+                declare = [] if exchange.name in self._declared else [exchange]
+                producer.publish(body, exchange=exchange, routing_key=routing_key, mandatory=True,
+                                 delivery_mode=PERSISTENT, message_id=message_id, type=event_type,
+                                 headers=headers, declare=declare, retry=False)
+                self._declared.add(exchange.name)
+            except Exception:
+                self.close()
+                raise
+            routed = message_id not in self._returned
+            self._returned.discard(message_id)
+            return routed
+
+    def close(self):
+        connection, self._connection, self._producer = self._connection, None, None
+        if connection is not None:
+            try:
+                connection.release()
+            except Exception:  # noqa: BLE001 - it is being thrown away
+                pass
+
+
+def make_publisher() -> ConfirmingPublisher:
+    return ConfirmingPublisher(config.amqp_uri())
 
 
 class Relay:
-    def __init__(self, db, source: str, publisher: Publisher):
+    def __init__(self, db, source: str, publisher: ConfirmingPublisher):
         self.db = db
         self.source = source
         self.publisher = publisher
@@ -95,19 +152,17 @@ class Relay:
     def _publish(self, entry: dict) -> str | None:
         envelope = entry["envelope"]
         try:
-            self.publisher.publish(
-                envelope, exchange=self.exchange, routing_key=entry["routing_key"],
-                declare=[self.exchange], message_id=entry["_id"], type=entry["event_type"],
-                headers={"nameko.correlation_id": envelope["correlation_id"]},
-                retry=False)
-        except UndeliverableMessage:
-            metrics.EVENTS_UNROUTED.labels(self.source, entry["event_type"]).inc()
-            log.debug("event %s had no queue bound; kept as unrouted", entry["event_type"])
-            return UNROUTED
-        except (OperationalError, OSError, ConnectionError) as exc:
+            routed = self.publisher.publish(
+                envelope, exchange=self.exchange, routing_key=entry["routing_key"], message_id=entry["_id"],
+                event_type=entry["event_type"], headers={"nameko.correlation_id": envelope["correlation_id"]})
+        except (OperationalError, OSError, ConnectionError, AMQPError) as exc:
             self.db.outbox.update_one({"_id": entry["_id"]}, {"$set": {"last_error": type(exc).__name__}})
             log.warning("publishing %s failed (%s); the timer will send it again", entry["event_type"], exc)
             return None
+        if not routed:
+            metrics.EVENTS_UNROUTED.labels(self.source, entry["event_type"]).inc()
+            log.debug("event %s had no queue bound; kept as unrouted", entry["event_type"])
+            return UNROUTED
         metrics.EVENTS_PUBLISHED.labels(self.source, entry["event_type"]).inc()
         return PUBLISHED
 

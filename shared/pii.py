@@ -12,9 +12,12 @@ import re
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from shared import idnumber
+
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 # What personal data looks like inside free text; used by the log filter and the tests that scan output.
-ID_NUMBER_IN_TEXT = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+# An 18-digit area code can look like an ID number, so the date part must be plausible and the check digit right.
+ID_NUMBER_IN_TEXT = re.compile(r"(?<!\d)\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?!\d)")
 PHONE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
@@ -64,9 +67,14 @@ def mask_name(value: str | None) -> str | None:
     return value[0] + "*" * (len(value) - 1) if len(value) > 1 else value
 
 
+def id_numbers_in(text: str) -> list[str]:
+    return [m.group(0) for m in ID_NUMBER_IN_TEXT.finditer(text) if idnumber.is_valid(m.group(0))]
+
+
 def mask_text(text: str) -> str:
     """Mask anything in free text that looks like an ID number or a mobile phone."""
-    text = ID_NUMBER_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), text)
+    text = ID_NUMBER_IN_TEXT.sub(
+        lambda m: mask_id_number(m.group(0)) if idnumber.is_valid(m.group(0)) else m.group(0), text)
     return PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)
 
 

@@ -28,9 +28,13 @@ class Transaction:
     def emit(self, data: EventData, area_code: str | None) -> Envelope:
         envelope = envelope_for(data, area_code=area_code, correlation_id=self.work.correlation_id,
                                 causation_id=self.work.causation_id, actor=self.work.actor)
-        self.work.db.outbox.insert_one(outbox.entry_for(envelope), session=self.session)
         self.envelopes.append(envelope)
         return envelope
+
+    def write_outbox(self) -> None:
+        """One write for all the events of the transaction, just before it commits."""
+        if self.envelopes:
+            self.work.db.outbox.insert_many([outbox.entry_for(e) for e in self.envelopes], session=self.session)
 
 
 class Work:
@@ -51,6 +55,7 @@ class Work:
         def body(session):
             tx = Transaction(self, session)
             result = fn(tx)
+            tx.write_outbox()
             committed[:] = tx.envelopes
             return result
 
@@ -124,6 +129,7 @@ class Storage(DependencyProvider):
         topology.declare(self.container.config["AMQP_URI"])
 
     def stop(self):
+        self.relay.publisher.close()
         self.client.close()
 
     def get_dependency(self, worker_ctx):

@@ -9,7 +9,12 @@ ID numbers are built with `idnumber.make`, and phones use the 170/171 virtual-op
     python -m services.grid.demo --load                 # upsert everything into the running grid service
     python -m services.grid.demo --xlsx 户籍人口.xlsx    # the households as a county-style spreadsheet
 """
-import argparse
+if __name__ == "__main__":  # the loader speaks RPC through nameko, which needs eventlet patched before imports
+    import eventlet
+
+    eventlet.monkey_patch()
+
+import argparse  # noqa: E402
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -322,9 +327,6 @@ def main(argv: list[str] | None = None) -> None:
         write_xlsx(to_rows(data.households, data.area_names()), args.xlsx)
         print(f"已写入 {args.xlsx}")
     if args.load:
-        import eventlet
-
-        eventlet.monkey_patch()
         from nameko.standalone.rpc import ClusterRpcProxy
 
         from shared import config
