@@ -3,6 +3,7 @@
 Labels are service, method, handler and event type names only: never ids, codes of people, or anything a
 caller typed, so no personal data can reach a label.
 """
+import os
 import time
 
 from nameko.extensions import DependencyProvider
@@ -27,7 +28,8 @@ _started_ports: set[int] = set()
 def serve(service: str) -> int | None:
     """Start the metrics endpoint once per process; tests that run several containers in one process share it."""
     port = config.metrics_port(service)
-    if port in _started_ports or config.env() == "test":
+    # Tests run many containers in one process: they get an endpoint only when they ask for a port.
+    if port in _started_ports or (config.env() == "test" and not os.environ.get("METRICS_PORT")):
         return None
     _started_ports.add(port)  # before the bind, which may yield to another container starting in this process
     start_http_server(port, addr=config.metrics_bind())

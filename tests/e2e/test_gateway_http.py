@@ -162,3 +162,13 @@ def test_grid_down_gives_503(gateway_port):
     with running(GatewayService):
         status, body = Client(gateway_port).request("GET", "/api/v1/areas")
     assert status == 503 and body["code"].startswith("gateway.")
+
+
+def test_request_id_becomes_the_correlation_id_of_the_event(http):
+    payload = factories.household("500229001001001001", n_residents=1)
+    status, created = http.request("POST", "/api/v1/households", payload, headers={"X-Request-Id": "req-0042-abcd"})
+    assert status == 201
+    entry = database("grid").outbox.find_one({"envelope.data.household_id": created["household_id"],
+                                              "event_type": "grid.household.registered"})
+    assert entry["envelope"]["correlation_id"] == "req-0042-abcd"
+    assert entry["envelope"]["actor"] == {"id": "local-console", "role": "county_admin"}
