@@ -24,14 +24,17 @@ from shared.mongo import ASC, Index
 log = logging.getLogger(__name__)
 
 PENDING, PUBLISHED, UNROUTED = "pending", "published", "unrouted"
-CLAIM_SECONDS = 30
+CLAIM_SECONDS = 10
 
 INDEXES = [
     Index("outbox", [("state", ASC), ("created_at", ASC)]),
+    Index("outbox", [("claim", ASC)]),
 ]
 
 
-def entry_for(envelope: Envelope) -> dict:
+def entry_for(envelope: Envelope, claim: str) -> dict:
+    """The outbox row of an event, already claimed by the worker that commits it (it publishes right after)."""
+    now = clock.now()
     return {
         "_id": envelope.event_id,
         "event_type": envelope.event_type,
@@ -39,8 +42,9 @@ def entry_for(envelope: Envelope) -> dict:
         "envelope": envelope.model_dump(mode="json"),
         "state": PENDING,
         "attempts": 0,
-        "created_at": clock.now(),
-        "claimed_until": None,
+        "created_at": now,
+        "claim": claim,
+        "claimed_until": now + timedelta(seconds=CLAIM_SECONDS),
     }
 
 
@@ -116,38 +120,53 @@ class Relay:
         metrics.OUTBOX_BACKLOG.labels(self.source).set(count)
         return count
 
-    def send(self, event_ids: list[str] | None = None, older_than_seconds: float = 0, limit: int = 1000) -> int:
-        """Publish pending entries (these ids, or all older than the given age); return how many were confirmed."""
+    def send_unsent(self, older_than_seconds: float = 1, limit: int = 1000) -> int:
+        """Claim and publish pending entries whose lease ran out (broker away, or the process died)."""
         now = clock.now()
         # `$not: {$gte}` matches null, missing and expired leases; an `$or` here made the store scan everything.
-        query = {"state": PENDING, "claimed_until": {"$not": {"$gte": now}}}
-        if event_ids is not None:
-            query["_id"] = {"$in": list(event_ids)}
-        if older_than_seconds:
-            query["created_at"] = {"$lte": now - timedelta(seconds=older_than_seconds)}
+        query = {"state": PENDING, "claimed_until": {"$not": {"$gte": now}},
+                 "created_at": {"$lte": now - timedelta(seconds=older_than_seconds)}}
         ids = [d["_id"] for d in self.db.outbox.find(query, {"_id": 1}).sort("created_at", ASC).limit(limit)]
         if not ids:
             return 0
         claim = uuid.uuid4().hex
-        self.db.outbox.update_many(
-            {**query, "_id": {"$in": ids}},
-            {"$set": {"claimed_until": clock.now() + timedelta(seconds=CLAIM_SECONDS), "claim": claim},
-             "$inc": {"attempts": 1}})
-        settled: dict[str, list[str]] = {PUBLISHED: [], UNROUTED: []}
+        self.db.outbox.update_many({**query, "_id": {"$in": ids}}, {"$set": {
+            "claim": claim, "claimed_until": clock.now() + timedelta(seconds=CLAIM_SECONDS)}})
+        entries = list(self.db.outbox.find({"claim": claim}).sort("created_at", ASC))
+        return self.publish_claimed(claim, entries)
+
+    def publish_claimed(self, claim: str, entries: list[dict]) -> int:
+        """Publish entries held under `claim`, in order; settle them; return how many the broker took."""
+        outcomes: dict[str, str] = {}
         try:
-            for entry in self.db.outbox.find({"_id": {"$in": ids}, "claim": claim}).sort("created_at", ASC):
+            for entry in entries:
                 outcome = self._publish(entry)
                 if outcome is None:
-                    break  # the broker is away: leave the rest for the timer
-                settled[outcome].append(entry["_id"])
+                    break  # the broker is away: the rest keep their lease and the timer takes them later
+                outcomes[entry["_id"]] = outcome
         finally:
-            for state, done in settled.items():
-                if done:
-                    self.db.outbox.update_many({"_id": {"$in": done}}, {"$set": {
-                        "state": state, "settled_at": clock.now(), "claimed_until": None}})
-            self.db.outbox.update_many({"_id": {"$in": ids}, "claim": claim, "state": PENDING},
-                                       {"$set": {"claimed_until": None}})
-        return len(settled[PUBLISHED])
+            self._settle(claim, entries, outcomes)
+        return sum(1 for o in outcomes.values() if o == PUBLISHED)
+
+    def _settle(self, claim: str, entries: list[dict], outcomes: dict[str, str]) -> None:
+        # One update per routing key when a key's entries share an outcome (the usual case: a key is bound or
+        # not); `$in` over many ids is slow on the local store.
+        by_key: dict[str, list[dict]] = {}
+        for entry in entries:
+            by_key.setdefault(entry["routing_key"], []).append(entry)
+        now = clock.now()
+        for key, group in by_key.items():
+            states = {outcomes.get(e["_id"]) for e in group}
+            if len(states) == 1 and None not in states:
+                self.db.outbox.update_many({"claim": claim, "routing_key": key}, {"$set": {
+                    "state": states.pop(), "settled_at": now, "claimed_until": None},
+                    "$inc": {"attempts": 1}})
+                continue
+            for entry in group:
+                state = outcomes.get(entry["_id"])
+                change = {"state": state, "settled_at": now} if state else {}
+                self.db.outbox.update_one({"_id": entry["_id"]}, {"$set": {**change, "claimed_until": None},
+                                                                   "$inc": {"attempts": 1}})
 
     def _publish(self, entry: dict) -> str | None:
         envelope = entry["envelope"]

@@ -5,6 +5,7 @@ import logging
 import os
 import signal
 import time
+import uuid
 from datetime import datetime
 
 from nameko.extensions import DependencyProvider
@@ -24,6 +25,8 @@ class Transaction:
         self.work = work
         self.session = session
         self.envelopes: list[Envelope] = []
+        self.claim = uuid.uuid4().hex
+        self.entries: list[dict] = []
 
     def emit(self, data: EventData, area_code: str | None) -> Envelope:
         envelope = envelope_for(data, area_code=area_code, correlation_id=self.work.correlation_id,
@@ -33,8 +36,9 @@ class Transaction:
 
     def write_outbox(self) -> None:
         """One write for all the events of the transaction, just before it commits."""
-        if self.envelopes:
-            self.work.db.outbox.insert_many([outbox.entry_for(e) for e in self.envelopes], session=self.session)
+        self.entries = [outbox.entry_for(e, self.claim) for e in self.envelopes]
+        if self.entries:
+            self.work.db.outbox.insert_many(self.entries, session=self.session)
 
 
 class Work:
@@ -50,18 +54,18 @@ class Work:
 
     def transaction(self, fn):
         """Run fn(tx) atomically; the events it emitted are published right after the commit."""
-        committed: list[Envelope] = []
+        last: list[Transaction] = []
 
         def body(session):
             tx = Transaction(self, session)
             result = fn(tx)
             tx.write_outbox()
-            committed[:] = tx.envelopes
+            last[:] = [tx]  # with_transaction may run body again; only the attempt that committed counts
             return result
 
         result = mongo.run_in_transaction(self.storage.client, body)
-        if committed:
-            self.storage.after_commit(committed)
+        if last and last[0].entries:
+            self.storage.after_commit(last[0])
         return result
 
     def consume(self, payload: dict, handler: str, queue: str, fn) -> str:
@@ -135,17 +139,17 @@ class Storage(DependencyProvider):
     def get_dependency(self, worker_ctx):
         return Work(self, worker_ctx)
 
-    def after_commit(self, envelopes: list[Envelope]) -> None:
+    def after_commit(self, tx: Transaction) -> None:
         fault = os.environ.get("XZ_FAULT_KILL_AFTER_COMMIT")
-        if fault and any(e.event_type == fault for e in envelopes):
+        if fault and any(e.event_type == fault for e in tx.envelopes):
             os.kill(os.getpid(), signal.SIGKILL)  # fault tests: die between the commit and the publish
         try:
-            self.relay.send([e.event_id for e in envelopes])
+            self.relay.publish_claimed(tx.claim, tx.entries)
         except Exception:  # noqa: BLE001 - the commit stands; the outbox timer publishes later
             log.exception("relay after commit failed; left for the outbox timer")
 
     def send_unsent(self) -> int:
-        sent = self.relay.send(older_than_seconds=1)
+        sent = self.relay.send_unsent(older_than_seconds=1)
         self.relay.backlog()
         return sent
 
