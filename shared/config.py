@@ -61,6 +61,14 @@ def _key(name: str) -> bytes:
     return hashlib.sha256(f"xiangzhi-local-{name}".encode()).digest()
 
 
+def jwt_secret() -> bytes:
+    return _key("JWT_SECRET")
+
+
+def admin_initial_password() -> str | None:
+    return os.environ.get("ADMIN_INITIAL_PASSWORD") or None
+
+
 def pii_keys() -> tuple[bytes, bytes]:
     return _key("PII_ENCRYPTION_KEY"), _key("PII_INDEX_KEY")
 

@@ -27,8 +27,8 @@ ERROR_SCHEMA = {
                    "message": {"type": "string", "description": "中文说明"},
                    "field": {"type": ["string", "null"], "description": "the offending field, if any"}},
 }
-STATUS_TEXT = {400: "输入有误", 403: "无权访问", 404: "未找到（或不在权限范围内）", 409: "与现有记录冲突",
-               503: "依赖的服务暂不可用"}
+STATUS_TEXT = {400: "输入有误", 401: "未登录或令牌无效", 403: "角色无权进行此操作", 404: "未找到（或不在权限范围内）",
+               409: "与现有记录冲突", 429: "请求过于频繁", 503: "依赖的服务暂不可用"}
 
 
 def load_event_modules() -> None:
@@ -147,12 +147,16 @@ def openapi() -> dict:
         content_type = "text/html" if spec["tag"] == "console" else "application/json"
         operation["responses"] = {ok: {"description": "成功", "content": {content_type: {"schema": {
             "type": "string" if content_type == "text/html" else "object"}}}}}
-        if spec["tag"] not in ("console",) and entrypoint.url != "/health":
-            for status, text in STATUS_TEXT.items():
-                if status == 403:
-                    continue  # no accounts yet: nothing is refused, out-of-scope records are not found
-                operation["responses"][str(status)] = {"description": text, "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/Error"}}}}
+        if spec["permission"]:
+            operation["security"] = [{"bearer": []}]
+            operation["description"] = f"权限：{spec['permission']}（按账号授权的辖区过滤）"
+        for status, text in STATUS_TEXT.items():
+            if status in (401, 403) and not spec["permission"] and entrypoint.url != "/api/v1/auth/login":
+                continue
+            if status in (400, 404, 409, 503) and spec["tag"] in ("console", "ops"):
+                continue
+            operation["responses"][str(status)] = {"description": text, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}}}}
         paths.setdefault(path, {})[entrypoint.method.lower()] = operation
     return {
         "openapi": "3.1.0",
@@ -161,7 +165,9 @@ def openapi() -> dict:
                                 "(page_size at most 200). ID numbers never travel in URLs."},
         "servers": [{"url": "http://127.0.0.1:8000"}],
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": {"schemas": schemas, "securitySchemes": {"bearer": {
+            "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+            "description": "access token from /api/v1/auth/login (15 minutes); refresh with /api/v1/auth/refresh"}}},
     }
 
 

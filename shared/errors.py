@@ -33,6 +33,20 @@ class ValidationFailed(XiangzhiError):
 
 
 @deserialize_to_instance
+class Unauthenticated(XiangzhiError):
+    status = 401
+    default_code = "auth.required"
+    default_message = "请先登录"
+
+
+@deserialize_to_instance
+class TooManyRequests(XiangzhiError):
+    status = 429
+    default_code = "rate_limited"
+    default_message = "请求过于频繁，请稍后再试"
+
+
+@deserialize_to_instance
 class NotFound(XiangzhiError):
     status = 404
     default_code = "not_found"

@@ -1,6 +1,10 @@
 """What every domain service has besides its own entrypoints: the outbox timer, dead-letter operations,
 health, metrics and correlated logs. A service class inherits it and declares `name` and `db = Storage(...)`."""
-from nameko.rpc import rpc as nameko_rpc
+import logging
+
+from amqp.exceptions import AMQPError
+from kombu.exceptions import OperationalError
+from nameko.rpc import Rpc
 from nameko.timer import timer
 
 from shared import config, dead_letters
@@ -9,9 +13,24 @@ from shared.logs import CorrelationLogging
 from shared.metrics import Metrics
 
 
+log = logging.getLogger(__name__)
+
+
+class _Rpc(Rpc):
+    def handle_result(self, message, worker_ctx, result=None, exc_info=None):
+        try:
+            return super().handle_result(message, worker_ctx, result, exc_info)
+        except (OperationalError, AMQPError, OSError) as exc:
+            # nameko would kill the whole container when a reply cannot be sent (broker away). The request
+            # stays unacked and comes again after reconnection, which is why every command is idempotent.
+            log.warning("reply of %s not sent: %s", worker_ctx.entrypoint.method_name, type(exc).__name__)
+            return result, exc_info
+
+
 def rpc(fn):
-    """nameko's rpc, with the suite's typed errors marked expected (logged as warnings, not crashes)."""
-    return nameko_rpc(expected_exceptions=(XiangzhiError,))(fn)
+    """nameko's rpc, with the suite's typed errors marked expected (logged as warnings, not crashes), and a
+    reply lost to a broker outage not taking the service down."""
+    return _Rpc.decorator(expected_exceptions=(XiangzhiError,))(fn)
 
 
 class ReliableService:

@@ -129,6 +129,8 @@ class Storage(DependencyProvider):
     def start(self):
         mongo.ensure_indexes(self.db, [*self.store_cls.INDEXES, *outbox.INDEXES, *inbox.INDEXES,
                                        *dead_letters.INDEXES])
+        if hasattr(self.store, "on_start"):
+            self.store.on_start()
         # Every subscriber queue of the suite exists before this service publishes anything.
         topology.declare(self.container.config["AMQP_URI"])
 

@@ -28,6 +28,11 @@ def rpc(context_data: dict | None = None, timeout: float = 30):
         yield proxy
 
 
+_clients: dict[str, MongoClient] = {}
+
+
 def database(service: str):
-    client = MongoClient(config.mongo_uri(service), tz_aware=True)
-    return client[config.mongo_database(service)]
+    uri = config.mongo_uri(service)
+    if uri not in _clients:
+        _clients[uri] = MongoClient(uri, tz_aware=True)
+    return _clients[uri][config.mongo_database(service)]

@@ -1,27 +1,48 @@
-"""Who is calling, and in which area scope: set on every gateway worker and carried to the services by nameko's
-context data. Anything a client sent as context headers is discarded first, so no client can choose its scope.
-
-Until staff accounts arrive, the gateway listens on 127.0.0.1 only and every caller is the local county
-console with the whole county in scope.
-"""
+"""Who is calling, and in which area scope. The gateway's Route works it out from the signed access token and
+the route's permission before any worker runs, and hands it to the worker (and so to every RPC it makes) as
+nameko context data; nothing a client sends as context headers is used."""
 import re
 import uuid
 
 from nameko.extensions import DependencyProvider
 
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+from shared import tokens
+from shared.errors import Forbidden, Unauthenticated
 
-LOCAL_CONSOLE = {"actor": {"id": "local-console", "role": "county_admin"}, "scope": ["500229"]}
+from . import accounts
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+SELF = "self"  # any signed-in account, for its own matters (password, sign-out, profile)
+
+
+def correlation_id(request) -> str:
+    # A caller's own X-Request-Id becomes the correlation id, so its logs and ours can be joined.
+    given = request.headers.get("X-Request-Id", "")
+    return given if REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+def context_for(request, permission: str | None) -> dict:
+    """The context data of a request: correlation id, and for protected routes the actor and the scope."""
+    context = {"correlation_id": correlation_id(request), "scope": []}
+    if permission is None:
+        return context
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        raise Unauthenticated()
+    try:
+        claims = tokens.verify(header[7:].strip(), tokens.ACCESS)
+    except tokens.InvalidToken:
+        raise Unauthenticated("登录已失效，请重新登录", code="auth.invalid_token") from None
+    roles = sorted({g["role"] for g in claims.get("grants", [])})
+    context["actor"] = {"id": claims["sub"], "role": ",".join(roles) or None}
+    context["username"] = claims.get("username") or ""
+    if claims.get("must_change_password") and permission != SELF:
+        raise Forbidden("请先修改初始密码", code="auth.password_change_required")
+    if permission != SELF:
+        context["scope"] = accounts.scope_for(claims.get("grants", []), permission)
+    return context
 
 
 class Caller(DependencyProvider):
-    def worker_setup(self, worker_ctx):
-        worker_ctx.data.clear()
-        worker_ctx.data.update(LOCAL_CONSOLE)
-        # A caller's own X-Request-Id becomes the correlation id, so its logs and ours can be joined.
-        request = worker_ctx.args[0] if worker_ctx.args else None
-        given = request.headers.get("X-Request-Id", "") if request is not None else ""
-        worker_ctx.data["correlation_id"] = given if REQUEST_ID.match(given) else uuid.uuid4().hex
-
     def get_dependency(self, worker_ctx):
         return dict(worker_ctx.data)

@@ -2,16 +2,28 @@
 and route metadata kept on the entrypoint so contracts/openapi.yaml is generated from the routes themselves."""
 import json
 import logging
+import os
+import time
+from functools import partial
 
 import eventlet
+from eventlet.event import Event
+from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, UnknownService
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Response
 
-from shared.errors import Unavailable, ValidationFailed, XiangzhiError
+from shared.errors import TooManyRequests, Unavailable, ValidationFailed, XiangzhiError
+from shared.storage import Storage
+
+from .accounts import RateLimiter
+from .caller import context_for
 
 log = logging.getLogger(__name__)
 RPC_TIMEOUT_SECONDS = 30
+# Per client address; generous for people, tight enough that one script cannot take the gateway down.
+LIMITER = RateLimiter(rate=float(os.environ.get("RATE_LIMIT_PER_SECOND", "30")),
+                      burst=int(os.environ.get("RATE_LIMIT_BURST", "120")))
 
 
 def json_response(payload, status: int = 200, headers: dict | None = None) -> Response:
@@ -20,10 +32,55 @@ def json_response(payload, status: int = 200, headers: dict | None = None) -> Re
 
 
 class Route(HttpRequestHandler):
+    """`permission=None` makes a route public; otherwise it needs a valid access token whose grants carry the
+    permission, and the areas of those grants become the scope the services filter by. Writes, personal-data
+    reveals and refusals go to the audit log."""
+
     def __init__(self, method, url, summary: str = "", body=None, query: dict | None = None,
-                 tag: str = "registry", status: int = 200, **kwargs):
+                 tag: str = "registry", status: int = 200, permission: str | None = None,
+                 audit: str | None = None, **kwargs):
         super().__init__(method, url, expected_exceptions=(XiangzhiError,), **kwargs)
-        self.spec = {"summary": summary, "body": body, "query": query or {}, "tag": tag, "status": status}
+        self.spec = {"summary": summary, "body": body, "query": query or {}, "tag": tag, "status": status,
+                     "permission": permission, "audit": audit}
+
+    def handle_request(self, request):
+        request.shallow = False
+        context = {}
+        try:
+            if not LIMITER.allow(request.remote_addr or "-", time.monotonic()):
+                raise TooManyRequests()
+            context = context_for(request, self.spec["permission"])
+            args, kwargs = self.get_entrypoint_parameters(request)
+            self.check_signature(args, kwargs)
+            event = Event()
+            self.container.spawn_worker(self, args, kwargs, context_data=context,
+                                        handle_result=partial(self.handle_result, event))
+            response = self.response_from_result(event.wait())
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a JSON error response
+            response = self.response_from_exception(exc)
+        self._audit(request, context, response)
+        response.headers["X-Request-Id"] = context.get("correlation_id", "")
+        return response
+
+    def _audit(self, request, context: dict, response) -> None:
+        writes = request.method not in ("GET", "HEAD", "OPTIONS")
+        denied = response.status_code == 403
+        if not (self.spec["audit"] or denied or (writes and self.spec["permission"] and context.get("actor"))):
+            return
+        detail = None
+        if self.spec["audit"] == "personal_data.reveal":
+            detail = {"reason": str((_body_or_empty(request)).get("reason", ""))[:200]}
+        entry = {"actor": {"id": (context.get("actor") or {}).get("id"), "username": context.get("username"),
+                           "ip": request.remote_addr},
+                 "action": self.spec["audit"] or f"{self.method} {self.url}",
+                 "target": dict(getattr(request, "path_values", None) or {}) or None,
+                 "outcome": "denied" if denied else str(response.status_code),
+                 "detail": detail, "correlation_id": context.get("correlation_id")}
+        try:
+            storage = next(d for d in self.container.dependencies if isinstance(d, Storage))
+            storage.store.append_audit(entry)
+        except Exception:  # noqa: BLE001 - the answer stands; a failed audit write is loud in the logs
+            log.exception("audit append failed for %s %s", self.method, self.url)
 
     def response_from_result(self, result):
         if isinstance(result, Response):
@@ -36,7 +93,7 @@ class Route(HttpRequestHandler):
     def response_from_exception(self, exc):
         if isinstance(exc, XiangzhiError):
             return json_response(exc.to_dict(), exc.status)
-        if isinstance(exc, (UnknownService, eventlet.Timeout)):
+        if isinstance(exc, (UnknownService, eventlet.Timeout, OperationalError, ConnectionError)):
             return json_response(Unavailable().to_dict(), 503)
         log.error("unexpected error in gateway route %s %s: %s", self.method, self.url, type(exc).__name__)
         return json_response({"code": "internal", "message": "系统内部错误", "field": None}, 500)
@@ -57,6 +114,14 @@ def call(proxy, method: str, *args, **kwargs):
     except RemoteError as exc:
         log.error("remote error from %s: %s", method, exc.exc_type)
         raise
+
+
+def _body_or_empty(request) -> dict:
+    try:
+        body = json.loads(request.get_data(as_text=True) or "{}")
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 def json_body(request) -> dict:

@@ -1,0 +1,125 @@
+"""Staff accounts: roles scoped to areas, what each role may do, the password policy, lock-out, and the scope a
+request carries to the services. Plain rules, no I/O."""
+import re
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from shared.errors import Forbidden
+
+
+class Role(StrEnum):
+    county_admin = "county_admin"
+    township_staff = "township_staff"
+    village_cadre = "village_cadre"
+    grid_worker = "grid_worker"
+    mediator = "mediator"
+    petition_officer = "petition_officer"
+    department_user = "department_user"
+    leader = "leader"
+    auditor = "auditor"
+
+
+ROLE_LABELS = {
+    Role.county_admin: "县级管理员", Role.township_staff: "乡镇（街道）工作人员", Role.village_cadre: "村（社区）干部",
+    Role.grid_worker: "网格员", Role.mediator: "调解员", Role.petition_officer: "信访工作人员",
+    Role.department_user: "部门用户", Role.leader: "领导（只读）", Role.auditor: "审计员",
+}
+
+# Function-level rules: what each role may do at all. Object-level rules (which records) come from the areas
+# of the grants that carry the permission.
+READ, WRITE, IMPORT, REVEAL, STAFF, AUDIT = ("registry.read", "registry.write", "registry.import",
+                                             "personal_data.reveal", "staff.manage", "audit.read")
+PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.county_admin: frozenset({READ, WRITE, IMPORT, REVEAL, STAFF}),
+    Role.township_staff: frozenset({READ, WRITE, IMPORT, REVEAL}),
+    Role.village_cadre: frozenset({READ, WRITE, REVEAL}),
+    Role.grid_worker: frozenset({READ, WRITE, REVEAL}),
+    Role.mediator: frozenset({READ}),
+    Role.petition_officer: frozenset({READ}),
+    Role.department_user: frozenset({READ}),
+    Role.leader: frozenset({READ}),
+    Role.auditor: frozenset({AUDIT}),
+}
+
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
+PASSWORD_MIN_LENGTH = 10
+
+
+class Grant(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Role
+    area_code: Annotated[str, Field(pattern=r"^500229(\d{3}){0,3}$")]
+
+
+class AccountIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    username: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]{2,31}$")]
+    display_name: Annotated[str, Field(min_length=1, max_length=40)]
+    password: str
+    grants: Annotated[list[Grant], Field(min_length=1, max_length=20)]
+
+    @field_validator("password")
+    @classmethod
+    def _policy(cls, value):
+        problem = password_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
+def password_problem(password: str, username: str | None = None) -> str | None:
+    """The policy, in the words staff see: None when the password is acceptable."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return f"密码至少{PASSWORD_MIN_LENGTH}位"
+    classes = sum(bool(re.search(p, password)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^A-Za-z0-9]"))
+    if classes < 3:
+        return "密码须包含大写字母、小写字母、数字、符号中的至少三类"
+    if username and username.lower() in password.lower():
+        return "密码不能包含用户名"
+    if password.lower() in {"password123!", "admin@12345", "qwerty12345!"}:
+        return "密码过于常见"
+    return None
+
+
+def scope_for(grants: list[dict], permission: str) -> list[str]:
+    """The area codes in which these grants allow `permission`; refused outright when none does."""
+    codes = sorted({g["area_code"] for g in grants if permission in PERMISSIONS[Role(g["role"])]})
+    if not codes:
+        raise Forbidden("当前角色无权进行此操作", code="auth.forbidden")
+    return codes
+
+
+def is_locked(account: dict, now: datetime) -> bool:
+    until = account.get("locked_until")
+    return until is not None and until > now
+
+
+def after_failed_login(account: dict, now: datetime) -> dict:
+    """The changes to store after a wrong password: count it, and lock the account at the limit."""
+    failed = account.get("failed_logins", 0) + 1
+    if failed >= MAX_FAILED_LOGINS:
+        return {"failed_logins": 0, "locked_until": now + timedelta(minutes=LOCK_MINUTES)}
+    return {"failed_logins": failed}
+
+
+class RateLimiter:
+    """A token bucket per key: `rate` requests a second on average, bursts up to `burst`."""
+
+    def __init__(self, rate: float, burst: int, max_keys: int = 10000):
+        self.rate, self.burst, self.max_keys = rate, burst, max_keys
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def allow(self, key: str, now: float) -> bool:
+        tokens, last = self._buckets.get(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+        if len(self._buckets) > self.max_keys:
+            self._buckets.clear()  # bounded memory beats perfect fairness under a flood of client addresses
+        if tokens < 1:
+            self._buckets[key] = (tokens, now)
+            return False
+        self._buckets[key] = (tokens - 1, now)
+        return True
