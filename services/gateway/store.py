@@ -10,7 +10,7 @@ from shared import clock, config
 from shared.mongo import ASC, Index
 
 from . import audit
-from .accounts import Role
+from .accounts import Role, password_problem
 
 hasher = PasswordHasher()
 # Verifying against this keeps a wrong username as slow as a wrong password.
@@ -38,6 +38,8 @@ class GatewayStore:
             if config.is_production():
                 raise RuntimeError("ADMIN_INITIAL_PASSWORD is required to create the first administrator")
             return
+        if password_problem(password, "admin") and config.is_production():
+            raise RuntimeError("ADMIN_INITIAL_PASSWORD does not meet the password policy")
         self.create_account({"username": "admin", "display_name": "系统管理员", "password": password,
                              "grants": [{"role": Role.county_admin.value, "area_code": "500229"}]},
                             must_change_password=True)
