@@ -270,12 +270,18 @@ def present_household(household: dict, residents: list[dict] | None) -> dict:
     return out
 
 
+def _within(work, area_code: str | None) -> dict:
+    """The caller's scope, narrowed to one area when asked."""
+    query = work.scope.query()
+    if area_code:
+        return {"$and": [query, {"area_path": area_code}]} if query else {"area_path": area_code}
+    return query
+
+
 def list_households(work, area_code: str | None = None, household_number: str | None = None, page=1,
                     page_size=20) -> dict:
     paging = page_request(page, page_size)
-    query = work.scope.query()
-    if area_code:
-        query = {"$and": [query, {"area_path": area_code}]} if query else {"area_path": area_code}
+    query = _within(work, area_code)
     if household_number:
         query["household_number"] = household_number
     result = work.store.list_households(query, paging.page, paging.page_size)
@@ -360,9 +366,7 @@ def find_resident(work, id_number: str) -> dict:
 def list_residents(work, household_id: str | None = None, area_code: str | None = None, page=1,
                    page_size=20) -> dict:
     paging = page_request(page, page_size)
-    query = work.scope.query()
-    if area_code:
-        query = {"$and": [query, {"area_path": area_code}]} if query else {"area_path": area_code}
+    query = _within(work, area_code)
     if household_id:
         query["household_id"] = household_id
     result = work.store.list_residents(query, paging.page, paging.page_size)

@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared import idnumber, pii
 from shared.errors import ValidationFailed
@@ -67,6 +67,15 @@ RELATION_LABELS = {
 }
 
 Code = Annotated[str, Field(pattern=r"^\d{6}(\d{3}){0,4}$")]
+
+
+def _phone(value: str | None) -> str | None:
+    if value and not pii.is_phone(value):
+        raise ValueError("手机号应为11位且以1开头")
+    return value or None
+
+
+Phone = Annotated[str | None, AfterValidator(_phone)]
 Name = Annotated[str, Field(min_length=1, max_length=60)]
 
 
@@ -126,22 +135,15 @@ class GridWorkerIn(Model):
     worker_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")] | None = None  # given by imports for idempotency
     name: Name
     employment: Employment
-    phone: str | None = None
+    phone: Phone = None
     grid_codes: list[Annotated[str, Field(pattern=r"^\d{15}$")]] = []
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value):
-        if value and not pii.is_phone(value):
-            raise ValueError("手机号应为11位且以1开头")
-        return value or None
 
 
 class ResidentIn(Model):
     name: Name
     id_number: str
     relation: Relation = Relation.head
-    phone: str | None = None
+    phone: Phone = None
     religion: str | None = Field(default=None, max_length=40)
     health: str | None = Field(default=None, max_length=80)
     special_group: str | None = Field(default=None, max_length=80)
@@ -154,13 +156,6 @@ class ResidentIn(Model):
             return idnumber.validate(value)
         except idnumber.InvalidIdNumber as exc:
             raise ValueError(str(exc)) from None
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value):
-        if value and not pii.is_phone(value):
-            raise ValueError("手机号应为11位且以1开头")
-        return value or None
 
 
 class HouseholdIn(Model):
