@@ -24,6 +24,8 @@ RPC_TIMEOUT_SECONDS = 30
 # Per client address; generous for people, tight enough that one script cannot take the gateway down.
 LIMITER = RateLimiter(rate=float(os.environ.get("RATE_LIMIT_PER_SECOND", "30")),
                       burst=int(os.environ.get("RATE_LIMIT_BURST", "120")))
+# The residents' channel has no account behind it: a handful of requests, then one a minute per address.
+PUBLIC_LIMITER = RateLimiter(rate=1 / 60, burst=int(os.environ.get("PUBLIC_RATE_LIMIT_BURST", "10")))
 
 
 def json_response(payload, status: int = 200, headers: dict | None = None) -> Response:
@@ -38,16 +40,18 @@ class Route(HttpRequestHandler):
 
     def __init__(self, method, url, summary: str = "", body=None, query: dict | None = None,
                  tag: str = "registry", status: int = 200, permission: str | None = None,
-                 audit: str | None = None, **kwargs):
+                 audit: str | None = None, public_write: bool = False, **kwargs):
         super().__init__(method, url, expected_exceptions=(XiangzhiError,), **kwargs)
         self.spec = {"summary": summary, "body": body, "query": query or {}, "tag": tag, "status": status,
-                     "permission": permission, "audit": audit}
+                     "permission": permission, "audit": audit, "public_write": public_write}
 
     def handle_request(self, request):
         request.shallow = False
         context = {}
         try:
-            if not LIMITER.allow(request.remote_addr or "-", time.monotonic()):
+            client = request.remote_addr or "-"
+            if not LIMITER.allow(client, time.monotonic()) or (
+                    self.spec["public_write"] and not PUBLIC_LIMITER.allow(client, time.monotonic())):
                 raise TooManyRequests()
             context = context_for(request, self.spec["permission"])
             args, kwargs = self.get_entrypoint_parameters(request)

@@ -8,6 +8,7 @@ from nameko.rpc import RpcProxy
 from werkzeug.wrappers import Response
 
 from services.grid.domain import AreaIn, GridWorkerIn, HouseholdIn, ResidentIn
+from services.grid.resident_requests import ResidentRequestIn
 from shared.errors import ValidationFailed
 from shared.service import ReliableService
 from shared.storage import Storage
@@ -28,6 +29,29 @@ class GatewayService(ReliableService):
     db = Storage(GatewayStore)
     caller = Caller()
     grid = RpcProxy("grid")
+
+    # residents' channel (no account) ---------------------------------------------------------------------------
+    @route("GET", "/public", summary="群众服务页面：点单、反映纠纷、网上信访、查询进度", tag="console")
+    def public_page(self, request):
+        return Response((STATIC / "public.html").read_bytes(), mimetype="text/html")
+
+    @route("POST", "/api/v1/public/requests", summary="群众提交服务点单、矛盾纠纷或网上信访，返回查询码",
+           tag="public", status=201, body=ResidentRequestIn, public_write=True)
+    def submit_request(self, request):
+        return call(self.grid, "submit_resident_request", json_body(request))
+
+    @route("POST", "/api/v1/public/requests/track", summary="凭查询码和手机号后四位查询办理进度", tag="public",
+           public_write=True)
+    def track_request(self, request):
+        body = json_body(request)
+        return call(self.grid, "track_resident_request", str(body.get("tracking_code", "")),
+                    str(body.get("phone_last4", "")))
+
+    @route("GET", "/api/v1/resident-requests", summary="群众来件列表（联系人已脱敏）", tag="registry",
+           query={"area_code": "区划代码", **PAGING}, permission=READ)
+    def list_requests(self, request):
+        return call(self.grid, "list_resident_requests", request.args.get("area_code"),
+                    query_int(request, "page", 1), query_int(request, "page_size", 20))
 
     # sign-in ---------------------------------------------------------------------------------------------
     @route("POST", "/api/v1/auth/login", summary="登录：返回访问令牌与刷新令牌", tag="auth")

@@ -3,13 +3,16 @@ saves the change with its events in one transaction (`work.transaction`). Entryp
 
 Every read and write is limited to the caller's area scope: outside it a record is simply not found.
 """
+import secrets
+
+from shared import clock, pii
 from shared.errors import Conflict, NotFound, ValidationFailed, parse
 from shared.paging import page_request
 
-from . import domain, importing
+from . import domain, importing, resident_requests
 from .domain import AreaIn, AreaKind, GridWorkerIn, HouseholdIn, ResidentIn
 from .events import (AreaUpserted, GridUpserted, GridWorkerAssigned, HouseholdMoved, HouseholdRegistered,
-                     ResidentRegistered)
+                     ResidentRegistered, ResidentRequestReceived)
 from .store import new_id
 
 RELATION_RANK = {relation: rank for rank, relation in enumerate(domain.Relation)}
@@ -442,3 +445,43 @@ def get_import_job(work, job_id: str) -> dict:
 
 def _report_dict(report) -> dict:
     return report.model_dump() if hasattr(report, "model_dump") else report.to_dict()
+
+
+# residents' requests ---------------------------------------------------------------------------------
+def submit_resident_request(work, payload: dict) -> dict:
+    """A resident's request without an account; the answer is the tracking code and nothing else."""
+    request_in = parse(resident_requests.ResidentRequestIn, payload)
+    area = work.store.get_area(request_in.area_code)
+    if area is None or area.kind not in (AreaKind.village, AreaKind.community, AreaKind.grid, AreaKind.micro_grid):
+        raise ValidationFailed("所选村（社区）或网格不存在", field="area_code", code="area.unknown")
+    now = clock.now()
+    request = {"_id": new_id("RQ"), "tracking_code": resident_requests.tracking_code(), "status": "received",
+               "kind": request_in.kind.value, "area_code": area.code, "area_path": area.path,
+               "content": request_in.content, "contact_name": request_in.contact_name, "phone": request_in.phone,
+               "submitted_at": now, "history": [{"status": "received", "at": now}]}
+
+    def save(tx):
+        work.store.insert_resident_request(request, tx.session)
+        tx.emit(ResidentRequestReceived(request_id=request["_id"], kind=request["kind"], area_code=area.code),
+                area_code=area.code)
+
+    work.transaction(save)
+    return {"tracking_code": request["tracking_code"], "status": "received",
+            "status_label": resident_requests.STATUS_LABELS["received"]}
+
+
+def track_resident_request(work, tracking_code: str, phone_last4: str) -> dict:
+    """Status for the code plus the last four digits of the sender's phone; a wrong pair is simply not found."""
+    request = work.store.resident_request_by_code(str(tracking_code or "").strip().upper()[:20])
+    if request is None or not phone_last4 or not secrets.compare_digest(request["phone"][-4:], str(phone_last4)):
+        raise NotFound("未找到该查询码对应的事项，请核对查询码和手机号后四位", code="resident_request.not_found")
+    return resident_requests.public_view(request)
+
+
+def list_resident_requests(work, area_code: str | None = None, page=1, page_size=20) -> dict:
+    paging = page_request(page, page_size)
+    result = work.store.list_resident_requests(_within(work, area_code), paging.page, paging.page_size)
+    result["items"] = [{**resident_requests.public_view(r), "request_id": r["_id"], "area_code": r["area_code"],
+                        "content": r["content"], "contact_name": pii.mask_name(r["contact_name"]),
+                        "phone": pii.mask_phone(r["phone"])} for r in result["items"]]
+    return result

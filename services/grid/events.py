@@ -55,3 +55,11 @@ class ResidentRegistered(EventData):
     resident_id: str
     household_id: str
     micro_grid_code: str
+
+
+@event(SOURCE, "resident_request.received",
+       summary="群众来件受理 (a resident's service order, dispute or online petition was received)")
+class ResidentRequestReceived(EventData):
+    request_id: str
+    kind: Literal["service_order", "dispute", "petition"]
+    area_code: str

@@ -120,5 +120,18 @@ class GridService(ReliableService):
         return commands.import_file(self.db, job_id, filename, content, dry_run)
 
     @rpc
+    def submit_resident_request(self, payload: dict) -> dict:
+        """A resident's service order, dispute or online petition; returns only the tracking code."""
+        return commands.submit_resident_request(self.db, payload)
+
+    @rpc
+    def track_resident_request(self, tracking_code: str, phone_last4: str) -> dict:
+        return commands.track_resident_request(self.db, tracking_code, phone_last4)
+
+    @rpc
+    def list_resident_requests(self, area_code=None, page=1, page_size=20) -> dict:
+        return commands.list_resident_requests(self.db, area_code, page, page_size)
+
+    @rpc
     def get_import_job(self, job_id: str) -> dict:
         return commands.get_import_job(self.db, job_id)

@@ -39,6 +39,8 @@ class GridStore:
         Index("residents", [("area_path", ASC)]),
         Index("import_jobs", [("created_at", ASC)]),
         Index("personal_data_reads", [("at", ASC)]),
+        Index("resident_requests", [("tracking_code", ASC)], unique=True),
+        Index("resident_requests", [("area_path", ASC), ("submitted_at", ASC)]),
     ]
 
     def __init__(self, db):
@@ -188,6 +190,26 @@ class GridStore:
 
     def record_personal_data_read(self, entry: dict) -> None:
         self.db.personal_data_reads.insert_one({**entry, "at": clock.now()})
+
+    # residents' requests ----------------------------------------------------------------------------------
+    def insert_resident_request(self, request: dict, session) -> None:
+        doc = {**request, "contact_name": self.cipher.encrypt("contact_name", request["contact_name"]),
+               "phone": self.cipher.encrypt("phone", request["phone"])}
+        self.db.resident_requests.insert_one(doc, session=session)
+
+    def resident_request_by_code(self, code: str) -> dict | None:
+        doc = self.db.resident_requests.find_one({"tracking_code": code})
+        if doc:
+            doc["contact_name"] = self.cipher.decrypt("contact_name", doc["contact_name"])
+            doc["phone"] = self.cipher.decrypt("phone", doc["phone"])
+        return doc
+
+    def list_resident_requests(self, query: dict, page: int, page_size: int) -> dict:
+        total = self.db.resident_requests.count_documents(query)
+        return page_of(lambda: [{**d, "contact_name": self.cipher.decrypt("contact_name", d["contact_name"]),
+                                 "phone": self.cipher.decrypt("phone", d["phone"])}
+                                for d in self.db.resident_requests.find(query).sort("submitted_at", -1)
+                                .skip((page - 1) * page_size).limit(page_size)], total, page, page_size)
 
     # imports -----------------------------------------------------------------------------------------
     def start_import_job(self, job_id: str, filename: str, dry_run: bool) -> None:

@@ -93,3 +93,36 @@ def test_sign_in_walk_the_tree_and_reveal_with_a_reason(gateway_port, browser):
 
     entry = database("gateway").audit.find_one({"action": "personal_data.reveal", "outcome": "200"})
     assert entry["detail"] == {"reason": "入户核实低保申请"} and entry["actor"]["username"] == "admin"
+
+
+def test_resident_submits_and_tracks_a_request_without_an_account(gateway_port, browser):
+    from selenium.webdriver.support.ui import Select
+
+    from services.gateway import http as gateway_http
+
+    gateway_http.PUBLIC_LIMITER._buckets.clear()
+    with running(GridService, GatewayService):
+        api = Client(gateway_port)
+        api.sign_in("admin", ADMIN_PASSWORD)
+        api.request("POST", "/api/v1/auth/password", {"old_password": ADMIN_PASSWORD, "new_password": NEW_PASSWORD})
+        api.sign_in("admin", NEW_PASSWORD)
+        for area in factories.chengkou_areas(townships=1, villages=1, grids=1, micro_grids=1):
+            assert api.request("PUT", f"/api/v1/areas/{area['code']}", area)[0] == 200
+
+        browser.get(f"http://127.0.0.1:{gateway_port}/public")
+        Select(browser.find_element(By.NAME, "kind")).select_by_value("dispute")
+        browser.find_element(By.NAME, "area_code").send_keys("500229001001")
+        browser.find_element(By.NAME, "content").send_keys("邻居修房占用了我家的出行道路")
+        browser.find_element(By.NAME, "contact_name").send_keys("李大哥")
+        browser.find_element(By.NAME, "phone").send_keys("17100005678")
+        browser.find_element(By.CSS_SELECTOR, "#submit-form button").click()
+        code = wait_for(browser, "#code").text
+        shot(browser, "05-resident-submitted")
+        assert len(code) == 10
+
+        browser.find_element(By.NAME, "tracking_code").send_keys(code)
+        browser.find_element(By.NAME, "phone_last4").send_keys("5678")
+        browser.find_element(By.CSS_SELECTOR, "#track-form button").click()
+        assert "矛盾纠纷：已受理" in wait_for(browser, "#status").text
+        shot(browser, "06-resident-tracked")
+        assert "李大哥" not in browser.page_source.split("查询进度", 1)[1]
