@@ -151,7 +151,7 @@ def openapi() -> dict:
             operation["security"] = [{"bearer": []}]
             operation["description"] = f"权限：{spec['permission']}（按账号授权的辖区过滤）"
         for status, text in STATUS_TEXT.items():
-            if status in (401, 403) and not spec["permission"] and entrypoint.url != "/api/v1/auth/login":
+            if status in (401, 403) and not spec["permission"] and spec["tag"] != "auth":
                 continue
             if status in (400, 404, 409, 503) and spec["tag"] in ("console", "ops"):
                 continue
