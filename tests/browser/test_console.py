@@ -8,7 +8,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as seen
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
@@ -72,15 +72,18 @@ def test_sign_in_walk_the_tree_and_reveal_with_a_reason(gateway_port, browser):
         assert api.request("POST", "/api/v1/households", household)[0] == 201
 
         browser.refresh()
+        wait_for(browser, "#counts", "辖区户数")
+        shot(browser, "02-home")
+        wait_for(browser, "nav a[data-tab=areas]").click()
         wait_for(browser, "#areas", "葛城街道")
-        shot(browser, "02-area-tree")
+        shot(browser, "03-area-tree")
         for name in ("葛城街道", "平岗社区", "平岗社区第1网格", "1号楼"):
             WebDriverWait(browser, 20).until(seen.element_to_be_clickable((By.PARTIAL_LINK_TEXT, name))).click()
         wait_for(browser, "a.household", household["household_number"]).click()
         row = wait_for(browser, "tr[data-resident]")
         masked = row.find_elements(By.TAG_NAME, "td")[2].text
         assert "*" in masked
-        shot(browser, "03-household-masked")
+        shot(browser, "04-household-masked")
 
         row.find_element(By.CSS_SELECTOR, "button.reveal").click()
         wait_for(browser, "tr[data-resident] .bad", "理由")
@@ -89,15 +92,42 @@ def test_sign_in_walk_the_tree_and_reveal_with_a_reason(gateway_port, browser):
         wait_for(browser, "tr[data-resident]", "已记录审计")
         revealed = browser.find_element(By.CSS_SELECTOR, "tr[data-resident]").find_elements(By.TAG_NAME, "td")[2].text
         assert revealed in {r["id_number"] for r in household["residents"]}
-        shot(browser, "04-household-revealed")
+        shot(browser, "05-household-revealed")
+
+        # An administrator makes an auditor in the staff page; the auditor finds the reveal and its reason.
+        browser.find_element(By.CSS_SELECTOR, "nav a[data-tab=staff]").click()
+        wait_for(browser, "#accounts", "admin")
+        form = browser.find_element(By.ID, "account-form")
+        for name, value in (("username", "auditor.li"), ("display_name", "李审计"), ("password", "Audit-Initial-2026!"),
+                            ("area_code", "500229")):
+            form.find_element(By.NAME, name).send_keys(value)
+        Select(form.find_element(By.NAME, "role")).select_by_value("auditor")
+        form.find_element(By.CSS_SELECTOR, "button").click()
+        wait_for(browser, "#accounts", "auditor.li")
+        shot(browser, "06-staff")
+
+        browser.find_element(By.CSS_SELECTOR, "nav a[data-tab=home]").click()
+        browser.find_element(By.ID, "logout").click()
+        wait_for(browser, "#login-form")
+        browser.find_element(By.NAME, "username").send_keys("auditor.li")
+        browser.find_element(By.NAME, "password").send_keys("Audit-Initial-2026!")
+        browser.find_element(By.CSS_SELECTOR, "#login-form button").click()
+        wait_for(browser, "#password-form")
+        browser.find_element(By.NAME, "old_password").send_keys("Audit-Initial-2026!")
+        browser.find_element(By.NAME, "new_password").send_keys("Audit-Changed-2026!")
+        browser.find_element(By.CSS_SELECTOR, "#password-form button").click()
+        wait_for(browser, "nav a[data-tab=audit]").click()
+        wait_for(browser, "#audit-rows", "入户核实低保申请")
+        browser.find_element(By.ID, "verify").click()
+        wait_for(browser, "#verify-result", "哈希链完整")
+        assert not browser.find_elements(By.CSS_SELECTOR, "nav a[data-tab=areas]")  # auditors never see residents
+        shot(browser, "07-audit")
 
     entry = database("gateway").audit.find_one({"action": "personal_data.reveal", "outcome": "200"})
     assert entry["detail"] == {"reason": "入户核实低保申请"} and entry["actor"]["username"] == "admin"
 
 
 def test_resident_submits_and_tracks_a_request_without_an_account(gateway_port, browser):
-    from selenium.webdriver.support.ui import Select
-
     from services.gateway import http as gateway_http
 
     gateway_http.PUBLIC_LIMITER._buckets.clear()
@@ -117,12 +147,12 @@ def test_resident_submits_and_tracks_a_request_without_an_account(gateway_port, 
         browser.find_element(By.NAME, "phone").send_keys("17100005678")
         browser.find_element(By.CSS_SELECTOR, "#submit-form button").click()
         code = wait_for(browser, "#code").text
-        shot(browser, "05-resident-submitted")
+        shot(browser, "08-resident-submitted")
         assert len(code) == 10
 
         browser.find_element(By.NAME, "tracking_code").send_keys(code)
         browser.find_element(By.NAME, "phone_last4").send_keys("5678")
         browser.find_element(By.CSS_SELECTOR, "#track-form button").click()
         assert "矛盾纠纷：已受理" in wait_for(browser, "#status").text
-        shot(browser, "06-resident-tracked")
+        shot(browser, "09-resident-tracked")
         assert "李大哥" not in browser.page_source.split("查询进度", 1)[1]
