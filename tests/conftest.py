@@ -93,3 +93,22 @@ def env(mongo_uri, vhost, monkeypatch):
     for key, value in values.items():
         monkeypatch.setenv(key, value)
     return values
+
+
+@pytest.fixture(scope="module")
+def module_gateway_port(mongo_uri):
+    """For a module that shares one running suite across its tests: own vhost, databases and gateway port."""
+    vhost = f"xz-test-{uuid.uuid4().hex[:10]}"
+    _rabbitmqctl("add_vhost", vhost)
+    _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    saved = dict(os.environ)
+    port = free_port()
+    os.environ.update({"AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}", "MONGO_URI": mongo_uri,
+                       "GATEWAY_PORT": str(port), "MONGO_DB_PREFIX": f"m{uuid.uuid4().hex[:10]}",
+                       "ADMIN_INITIAL_PASSWORD": "Chengkou-Initial-2026!", "XZ_ENV": "test"})
+    try:
+        yield port
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        _rabbitmqctl("delete_vhost", vhost)

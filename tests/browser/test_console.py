@@ -67,12 +67,16 @@ def test_sign_in_walk_the_tree_and_reveal_with_a_reason(gateway_port, browser):
 
         api = Client(gateway_port)
         api.sign_in("admin", NEW_PASSWORD)
-        for area in factories.chengkou_areas(townships=1, villages=1, grids=1, micro_grids=1):
+        for area in factories.chengkou_areas(townships=1, villages=1, grids=1, micro_grids=2):
             assert api.request("PUT", f"/api/v1/areas/{area['code']}", area)[0] == 200
         assert api.request("POST", "/api/v1/households", household)[0] == 201
+        receipt = Client(gateway_port).request("POST", "/api/v1/public/requests", {
+            "kind": "service_order", "area_code": "500229001001", "content": "帮忙代办老人的高龄补贴",
+            "contact_name": "向大姐", "phone": "17100001234"})[1]
 
         browser.refresh()
-        wait_for(browser, "#counts", "辖区户数")
+        wait_for(browser, "#counts", receipt["tracking_code"])  # the resident's request is in the work queue
+        assert "向大姐" not in browser.find_element(By.ID, "counts").text  # contacts are masked
         shot(browser, "02-home")
         wait_for(browser, "nav a[data-tab=areas]").click()
         wait_for(browser, "#areas", "葛城街道")
@@ -94,6 +98,16 @@ def test_sign_in_walk_the_tree_and_reveal_with_a_reason(gateway_port, browser):
         assert revealed in {r["id_number"] for r in household["residents"]}
         shot(browser, "05-household-revealed")
 
+        # A real import of a small county sheet, with its report.
+        browser.find_element(By.CSS_SELECTOR, "nav a[data-tab=import]").click()
+        upload = browser.find_element(By.CSS_SELECTOR, "#import-form input[type=file]")
+        upload.send_keys(str(Path(__file__).resolve().parents[1] / "fixtures" / "households-ok.csv"))
+        browser.find_element(By.CSS_SELECTOR, "#import-form input[name=real]").click()
+        browser.find_element(By.CSS_SELECTOR, "#import-form button").click()
+        wait_for(browser, "#import-result", "完成")
+        assert database("grid").households.count_documents({}) == 4  # three from the sheet, one registered above
+        shot(browser, "06-import")
+
         # An administrator makes an auditor in the staff page; the auditor finds the reveal and its reason.
         browser.find_element(By.CSS_SELECTOR, "nav a[data-tab=staff]").click()
         wait_for(browser, "#accounts", "admin")
@@ -104,7 +118,7 @@ def test_sign_in_walk_the_tree_and_reveal_with_a_reason(gateway_port, browser):
         Select(form.find_element(By.NAME, "role")).select_by_value("auditor")
         form.find_element(By.CSS_SELECTOR, "button").click()
         wait_for(browser, "#accounts", "auditor.li")
-        shot(browser, "06-staff")
+        shot(browser, "07-staff")
 
         browser.find_element(By.CSS_SELECTOR, "nav a[data-tab=home]").click()
         browser.find_element(By.ID, "logout").click()
@@ -121,7 +135,7 @@ def test_sign_in_walk_the_tree_and_reveal_with_a_reason(gateway_port, browser):
         browser.find_element(By.ID, "verify").click()
         wait_for(browser, "#verify-result", "哈希链完整")
         assert not browser.find_elements(By.CSS_SELECTOR, "nav a[data-tab=areas]")  # auditors never see residents
-        shot(browser, "07-audit")
+        shot(browser, "08-audit")
 
     entry = database("gateway").audit.find_one({"action": "personal_data.reveal", "outcome": "200"})
     assert entry["detail"] == {"reason": "入户核实低保申请"} and entry["actor"]["username"] == "admin"
@@ -147,12 +161,12 @@ def test_resident_submits_and_tracks_a_request_without_an_account(gateway_port, 
         browser.find_element(By.NAME, "phone").send_keys("17100005678")
         browser.find_element(By.CSS_SELECTOR, "#submit-form button").click()
         code = wait_for(browser, "#code").text
-        shot(browser, "08-resident-submitted")
+        shot(browser, "09-resident-submitted")
         assert len(code) == 10
 
         browser.find_element(By.NAME, "tracking_code").send_keys(code)
         browser.find_element(By.NAME, "phone_last4").send_keys("5678")
         browser.find_element(By.CSS_SELECTOR, "#track-form button").click()
         assert "矛盾纠纷：已受理" in wait_for(browser, "#status").text
-        shot(browser, "09-resident-tracked")
+        shot(browser, "10-resident-tracked")
         assert "李大哥" not in browser.page_source.split("查询进度", 1)[1]

@@ -1,9 +1,6 @@
 """Schema-driven run over every route of contracts/openapi.yaml (bounded examples per operation) against the
 live gateway and grid service, signed in as a county administrator: no server error, and every answer fits the
 documented status codes, content types and schemas."""
-import os
-import uuid
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -15,7 +12,7 @@ from services.gateway import http as gateway_http
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from shared import contracts
-from tests import conftest, factories
+from tests import factories
 from tests.e2e.test_gateway_http import admin
 from tests.harness import running
 
@@ -23,15 +20,8 @@ schema = schemathesis.openapi.from_path(str(contracts.CONTRACTS / "openapi.yaml"
 
 
 @pytest.fixture(scope="module")
-def live(mongo_uri):
-    vhost = f"xz-test-{uuid.uuid4().hex[:10]}"
-    conftest._rabbitmqctl("add_vhost", vhost)
-    conftest._rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    saved = dict(os.environ)
-    port = conftest.free_port()
-    os.environ.update({"AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}", "MONGO_URI": mongo_uri,
-                       "GATEWAY_PORT": str(port), "MONGO_DB_PREFIX": f"s{uuid.uuid4().hex[:10]}",
-                       "ADMIN_INITIAL_PASSWORD": "Chengkou-Initial-2026!", "XZ_ENV": "test"})
+def live(module_gateway_port):
+    port = module_gateway_port
     limits = (gateway_http.LIMITER.burst, gateway_http.PUBLIC_LIMITER.burst)
     gateway_http.LIMITER.burst = gateway_http.PUBLIC_LIMITER.burst = 100000  # the run itself is the flood
     try:
@@ -42,9 +32,6 @@ def live(mongo_uri):
             yield {"base_url": f"http://127.0.0.1:{port}", "token": root.token}
     finally:
         gateway_http.LIMITER.burst, gateway_http.PUBLIC_LIMITER.burst = limits
-        os.environ.clear()
-        os.environ.update(saved)
-        conftest._rabbitmqctl("delete_vhost", vhost)
 
 
 @schema.parametrize()

@@ -1,14 +1,11 @@
 """Every role, granted on one township, against reads and writes inside and outside that township: nothing
 outside the grant (object level), nothing the role may not do (function level)."""
-import os
-import uuid
-
 import pytest
 
 from services.gateway.accounts import AUDIT, IMPORT, PERMISSIONS, READ, REVEAL, STAFF, WRITE, Role
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
-from tests import conftest, factories
+from tests import factories
 from tests.e2e.test_gateway_http import Client, admin
 from tests.harness import running
 
@@ -18,9 +15,9 @@ MINE_MICRO, OTHER_MICRO = "500229001001001001", "500229002001001001"
 
 
 @pytest.fixture(scope="module")
-def world(gateway_port):
+def world(module_gateway_port):
     """Started once for the matrix: two townships, a household in each, one account per role on the first."""
-    port = gateway_port
+    port = module_gateway_port
     with running(GridService, GatewayService):
         root = admin(port)
         for area in factories.chengkou_areas(townships=2, villages=1, grids=1, micro_grids=1):
@@ -42,24 +39,6 @@ def world(gateway_port):
             client.token = changed["access_token"]
             clients[role] = client
         yield {"clients": clients, "households": households}
-
-
-@pytest.fixture(scope="module")
-def gateway_port(mongo_uri):  # noqa: F811 - a module-wide variant of the per-test fixture: one suite for the matrix
-    vhost = f"xz-test-{uuid.uuid4().hex[:10]}"
-    conftest._rabbitmqctl("add_vhost", vhost)
-    conftest._rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    saved = dict(os.environ)
-    port = conftest.free_port()
-    os.environ.update({"AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}", "MONGO_URI": mongo_uri,
-                       "GATEWAY_PORT": str(port), "MONGO_DB_PREFIX": f"m{uuid.uuid4().hex[:10]}",
-                       "ADMIN_INITIAL_PASSWORD": "Chengkou-Initial-2026!", "XZ_ENV": "test"})
-    try:
-        yield port
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        conftest._rabbitmqctl("delete_vhost", vhost)
 
 
 def allowed(role, permission):
