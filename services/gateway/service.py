@@ -165,11 +165,12 @@ class GatewayService(ReliableService):
 
     # households and residents ----------------------------------------------------------------------------
     @route("GET", "/api/v1/households", summary="户列表",
-           query={"area_code": "区划代码（任一级）", "household_number": "户号", **PAGING}, permission=READ)
+           query={"area_code": "区划代码（任一级）", "household_number": "户号",
+                  "sort": "排序：household_number、registered_at、address，前加 - 为倒序", **PAGING}, permission=READ)
     def list_households(self, request):
         return call(self.grid, "list_households", request.args.get("area_code"),
                     request.args.get("household_number"), query_int(request, "page", 1),
-                    query_int(request, "page_size", 20))
+                    query_int(request, "page_size", 20), request.args.get("sort"))
 
     @route("POST", "/api/v1/households", summary="登记户及其成员", body=HouseholdIn, status=201, permission=WRITE)
     def register_household(self, request):
@@ -191,10 +192,11 @@ class GatewayService(ReliableService):
         return call(self.grid, "move_household", household_id, body["micro_grid_code"])
 
     @route("GET", "/api/v1/residents", summary="居民列表（脱敏）",
-           query={"household_id": "户编号", "area_code": "区划代码", **PAGING}, permission=READ)
+           query={"household_id": "户编号", "area_code": "区划代码",
+                  "sort": "排序：birth_year、registered_at、household_id，前加 - 为倒序", **PAGING}, permission=READ)
     def list_residents(self, request):
         return call(self.grid, "list_residents", request.args.get("household_id"), request.args.get("area_code"),
-                    query_int(request, "page", 1), query_int(request, "page_size", 20))
+                    query_int(request, "page", 1), query_int(request, "page_size", 20), request.args.get("sort"))
 
     @route("POST", "/api/v1/residents", summary="登记居民到已有户", body=ResidentIn, status=201, permission=WRITE)
     def register_resident(self, request):

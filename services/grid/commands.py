@@ -7,7 +7,7 @@ import secrets
 
 from shared import clock, pii
 from shared.errors import Conflict, NotFound, ValidationFailed, parse
-from shared.paging import page_request
+from shared.paging import page_request, sort_order
 
 from . import domain, importing, resident_requests
 from .domain import AreaIn, AreaKind, GridWorkerIn, HouseholdIn, ResidentIn
@@ -281,13 +281,18 @@ def _within(work, area_code: str | None) -> dict:
     return query
 
 
+HOUSEHOLD_SORTS = {"household_number": "household_number", "registered_at": "created_at", "address": "address"}
+RESIDENT_SORTS = {"birth_year": "birth_year", "registered_at": "created_at", "household_id": "household_id"}
+
+
 def list_households(work, area_code: str | None = None, household_number: str | None = None, page=1,
-                    page_size=20) -> dict:
+                    page_size=20, sort: str | None = None) -> dict:
     paging = page_request(page, page_size)
+    order = sort_order(sort, HOUSEHOLD_SORTS, "household_number")
     query = _within(work, area_code)
     if household_number:
         query["household_number"] = household_number
-    result = work.store.list_households(query, paging.page, paging.page_size)
+    result = work.store.list_households(query, paging.page, paging.page_size, order)
     result["items"] = [present_household(h, None) for h in result["items"]]
     return result
 
@@ -367,12 +372,13 @@ def find_resident(work, id_number: str) -> dict:
 
 
 def list_residents(work, household_id: str | None = None, area_code: str | None = None, page=1,
-                   page_size=20) -> dict:
+                   page_size=20, sort: str | None = None) -> dict:
     paging = page_request(page, page_size)
+    order = sort_order(sort, RESIDENT_SORTS, "registered_at")
     query = _within(work, area_code)
     if household_id:
         query["household_id"] = household_id
-    result = work.store.list_residents(query, paging.page, paging.page_size)
+    result = work.store.list_residents(query, paging.page, paging.page_size, order)
     result["items"] = [domain.present_resident(r) for r in result["items"]]
     return result
 

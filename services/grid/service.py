@@ -77,8 +77,9 @@ class GridService(ReliableService):
         return commands.get_household(self.db, household_id)
 
     @rpc
-    def list_households(self, area_code=None, household_number=None, page=1, page_size=20) -> dict:
-        return commands.list_households(self.db, area_code, household_number, page, page_size)
+    def list_households(self, area_code=None, household_number=None, page=1, page_size=20, sort=None) -> dict:
+        """Households in scope; `sort` is household_number, registered_at or address, `-` for descending."""
+        return commands.list_households(self.db, area_code, household_number, page, page_size, sort)
 
     @rpc
     def move_household(self, household_id: str, micro_grid_code: str) -> dict:
@@ -99,8 +100,9 @@ class GridService(ReliableService):
         return commands.find_resident(self.db, id_number)
 
     @rpc
-    def list_residents(self, household_id=None, area_code=None, page=1, page_size=20) -> dict:
-        return commands.list_residents(self.db, household_id, area_code, page, page_size)
+    def list_residents(self, household_id=None, area_code=None, page=1, page_size=20, sort=None) -> dict:
+        """Residents in scope, masked; `sort` is birth_year, registered_at or household_id, `-` for descending."""
+        return commands.list_residents(self.db, household_id, area_code, page, page_size, sort)
 
     @rpc
     def check_coverage(self, area_code: str) -> dict:

@@ -119,9 +119,9 @@ class GridStore:
             {"_id": household_id}, {"$set": {**changes, "updated_at": clock.now()}},
             return_document=ReturnDocument.AFTER, session=session)
 
-    def list_households(self, query: dict, page: int, page_size: int) -> dict:
+    def list_households(self, query: dict, page: int, page_size: int, sort: list) -> dict:
         total = self.db.households.count_documents(query)
-        return page_of(lambda: list(self.db.households.find(query).sort("household_number", ASC)
+        return page_of(lambda: list(self.db.households.find(query).sort(sort)
                                     .skip((page - 1) * page_size).limit(page_size)), total, page, page_size)
 
     def households_without_micro_grid(self, scope_query: dict, limit: int = 100) -> list[dict]:
@@ -175,9 +175,9 @@ class GridStore:
         return [self.opened_resident(d) for d in self.db.residents.find({"household_id": household_id})
                 .sort([("relation_rank", ASC), ("_id", ASC)])]
 
-    def list_residents(self, query: dict, page: int, page_size: int) -> dict:
+    def list_residents(self, query: dict, page: int, page_size: int, sort: list) -> dict:
         total = self.db.residents.count_documents(query)
-        return page_of(lambda: [self.opened_resident(d) for d in self.db.residents.find(query).sort("_id", ASC)
+        return page_of(lambda: [self.opened_resident(d) for d in self.db.residents.find(query).sort(sort)
                                 .skip((page - 1) * page_size).limit(page_size)], total, page, page_size)
 
     def opened_resident(self, doc: dict) -> dict:

@@ -118,6 +118,18 @@ def test_sign_in_walk_the_tree_and_reveal_with_a_reason(gateway_port, browser):
         Select(form.find_element(By.NAME, "role")).select_by_value("auditor")
         form.find_element(By.CSS_SELECTOR, "button").click()
         wait_for(browser, "#accounts", "auditor.li")
+        # Grants are edited in place: the auditor also gets a read-only leader grant on the street, then loses it.
+        field = browser.find_element(By.XPATH, "//tr[td[text()='auditor.li']]//input[@class='grants']")
+        field.clear()
+        field.send_keys("auditor:500229,leader:500229001")
+        browser.find_element(By.XPATH, "//tr[td[text()='auditor.li']]//button[@data-grants]").click()
+        wait_for(browser, "#accounts", "领导（只读） 500229001")
+        field = browser.find_element(By.XPATH, "//tr[td[text()='auditor.li']]//input[@class='grants']")
+        field.clear()
+        field.send_keys("auditor:500229")
+        browser.find_element(By.XPATH, "//tr[td[text()='auditor.li']]//button[@data-grants]").click()
+        WebDriverWait(browser, 20).until_not(
+            seen.text_to_be_present_in_element((By.ID, "accounts"), "领导（只读） 500229001"))
         shot(browser, "07-staff")
 
         browser.find_element(By.CSS_SELECTOR, "nav a[data-tab=home]").click()

@@ -199,3 +199,16 @@ def test_request_id_becomes_the_correlation_id_of_the_event(http):
                                               "event_type": "grid.household.registered"})
     assert entry["envelope"]["correlation_id"] == "req-0042-abcd"
     assert entry["envelope"]["actor"]["role"] == "county_admin"
+
+
+def test_lists_sort_by_an_allowed_field_either_way_and_refuse_others(http):
+    for n in range(3):
+        payload = factories.household("500229001001001001", n_residents=1)
+        payload["household_number"] = f"500229-S0000{n}"
+        assert http.request("POST", "/api/v1/households", payload)[0] == 201
+    numbers = lambda path: [h["household_number"] for h in http.request("GET", path)[1]["items"]]  # noqa: E731
+    assert numbers("/api/v1/households?sort=household_number") == ["500229-S00000", "500229-S00001", "500229-S00002"]
+    assert numbers("/api/v1/households?sort=-household_number") == ["500229-S00002", "500229-S00001", "500229-S00000"]
+    assert numbers("/api/v1/households?sort=-household_number&page_size=1&page=2") == ["500229-S00001"]
+    status, body = http.request("GET", "/api/v1/households?sort=id_number")
+    assert (status, body["field"]) == (400, "sort")
