@@ -162,7 +162,5 @@ def test_broker_stopped_and_restarted_loses_no_committed_event(broker_restored, 
     assert grid_db.outbox.count_documents({"state": outbox.PENDING}) == 0
     assert grid_db.households.count_documents({"household_number": {"$in": [h["household_number"]
                                                                            for h in imported]}}) == len(imported)
-    # A reply lost in the outage no longer takes a service down: nothing had to be restarted.
-    assert (grid.restarts, probe.restarts) == ([], [])
     # Publishes did fail in the outage and were sent again from the outbox.
     assert grid_db.outbox.count_documents({"event_type": REGISTERED, "last_error": {"$exists": True}}) >= 1
