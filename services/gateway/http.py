@@ -66,6 +66,12 @@ class Route(HttpRequestHandler):
         response.headers["X-Request-Id"] = context.get("correlation_id", "")
         return response
 
+    def _storage(self) -> Storage:
+        """The gateway's own store, found once among the container's providers."""
+        if not hasattr(self, "_found_storage"):
+            self._found_storage = next(d for d in self.container.dependencies if isinstance(d, Storage))
+        return self._found_storage
+
     def _audit(self, request, context: dict, response) -> None:
         writes = request.method not in ("GET", "HEAD", "OPTIONS")
         denied = response.status_code == 403
@@ -81,8 +87,7 @@ class Route(HttpRequestHandler):
                  "outcome": "denied" if denied else str(response.status_code),
                  "detail": detail, "correlation_id": context.get("correlation_id")}
         try:
-            storage = next(d for d in self.container.dependencies if isinstance(d, Storage))
-            storage.store.append_audit(entry)
+            self._storage().store.append_audit(entry)
         except Exception:  # noqa: BLE001 - the answer stands; a failed audit write is loud in the logs
             log.exception("audit append failed for %s %s", self.method, self.url)
 

@@ -31,7 +31,7 @@ class GatewayStore:
 
     def on_start(self) -> None:
         """The first administrator, from ADMIN_INITIAL_PASSWORD, when there is no account yet."""
-        if self.db.accounts.estimated_document_count() or self.db.accounts.count_documents({}):
+        if self.db.accounts.count_documents({}, limit=1):
             return
         password = config.admin_initial_password()
         if not password:

@@ -152,10 +152,8 @@ def list_grid_workers(work, grid_code: str | None = None, page=1, page_size=50) 
 
 
 def present_worker(worker: dict) -> dict:
-    from shared.pii import mask_phone
-
     return {"worker_id": worker["worker_id"], "name": worker["name"], "employment": worker["employment"],
-            "grid_codes": worker["grid_codes"], "phone": mask_phone(worker.get("phone"))}
+            "grid_codes": worker["grid_codes"], "phone": pii.mask_phone(worker.get("phone"))}
 
 
 # households and residents ----------------------------------------------------------------------------
