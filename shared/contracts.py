@@ -119,9 +119,12 @@ def openapi() -> dict:
     schemas: dict = {"Error": ERROR_SCHEMA}
     for method_name, entrypoint, fn in sorted(_gateway_routes(), key=lambda r: (r[1].url, r[1].method)):
         spec = entrypoint.spec
-        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", entrypoint.url)
+        path = re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", entrypoint.url)
         operation = {"operationId": method_name, "summary": spec["summary"], "tags": [spec["tag"]]}
-        parameters = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+        choices = dict((name, values.split(",")) for values, name in
+                       re.findall(r"<any\(([^)]*)\):(\w+)>", entrypoint.url))
+        parameters = [{"name": p, "in": "path", "required": True,
+                       "schema": {"type": "string", **({"enum": choices[p]} if p in choices else {})}}
                       for p in re.findall(r"{(\w+)}", path)]
         parameters += [{"name": q, "in": "query", "required": False, "description": text,
                         "schema": {"type": "integer" if q in ("page", "page_size") else
@@ -136,17 +139,18 @@ def openapi() -> dict:
             schemas[body.__name__] = schema
             operation["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{body.__name__}"}}}}
-        elif entrypoint.url == "/api/v1/imports":
+        elif spec["upload"] is not None:
+            fields = {"file": {"type": "string", "format": "binary"},
+                      **{name: {"type": "string", "description": text} for name, text in spec["upload"].items()}}
             operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
-                "type": "object", "required": ["file"],
-                "properties": {"file": {"type": "string", "format": "binary"}}}}}}
+                "type": "object", "required": ["file"], "properties": fields}}}}
         elif entrypoint.method in ("POST", "PUT", "PATCH"):
             operation["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": {"type": "object"}}}}
         ok = str(spec["status"])
-        content_type = "text/html" if spec["tag"] == "console" else "application/json"
+        content_type = "text/html" if spec["tag"] == "console" else spec["produces"] or "application/json"
         operation["responses"] = {ok: {"description": "成功", "content": {content_type: {"schema": {
-            "type": "string" if content_type == "text/html" else "object"}}}}}
+            "type": "object"} if content_type == "application/json" else {"type": "string"}}}}}
         if spec["permission"]:
             operation["security"] = [{"bearer": []}]
             operation["description"] = f"权限：{spec['permission']}（按账号授权的辖区过滤）"

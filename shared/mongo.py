@@ -6,7 +6,7 @@ import time. pymongo is pinned below 4.16, the last line that works under eventl
 """
 from dataclasses import dataclass
 
-from pymongo import ASCENDING, MongoClient
+from pymongo import ASCENDING, DESCENDING, MongoClient
 from pymongo.errors import ConnectionFailure, OperationFailure
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
@@ -64,3 +64,4 @@ def run_in_transaction(client: MongoClient, fn):
 
 
 ASC = ASCENDING
+DESC = DESCENDING

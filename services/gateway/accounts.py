@@ -32,15 +32,23 @@ ROLE_LABELS = {
 # of the grants that carry the permission.
 READ, WRITE, IMPORT, REVEAL, STAFF, AUDIT = ("registry.read", "registry.write", "registry.import",
                                              "personal_data.reveal", "staff.manage", "audit.read")
+# Grid affairs: read; report (patrol, collect, report, screen, verify, refer, place and dispatch orders: the grid's
+# duties); dispatch (the township's: dispatch, return, close, reopen); handle (the cadre's or department's: handle,
+# send back, deliver); attach (photos and documents, by anyone who works on cases); configure (the county's
+# responsibility catalogue).
+A_READ, A_REPORT, A_DISPATCH, A_HANDLE, A_ATTACH, A_CONFIGURE = (
+    "affairs.read", "affairs.report", "affairs.dispatch", "affairs.handle", "affairs.attach", "affairs.configure")
 PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.county_admin: frozenset({READ, WRITE, IMPORT, REVEAL, STAFF}),
-    Role.township_staff: frozenset({READ, WRITE, IMPORT, REVEAL}),
-    Role.village_cadre: frozenset({READ, WRITE, REVEAL}),
-    Role.grid_worker: frozenset({READ, WRITE, REVEAL}),
-    Role.mediator: frozenset({READ}),
-    Role.petition_officer: frozenset({READ}),
-    Role.department_user: frozenset({READ}),
-    Role.leader: frozenset({READ}),
+    Role.county_admin: frozenset({READ, WRITE, IMPORT, REVEAL, STAFF, A_READ, A_REPORT, A_DISPATCH, A_HANDLE,
+                                  A_ATTACH, A_CONFIGURE}),
+    Role.township_staff: frozenset({READ, WRITE, IMPORT, REVEAL, A_READ, A_REPORT, A_DISPATCH, A_HANDLE,
+                                    A_ATTACH}),
+    Role.village_cadre: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_HANDLE, A_ATTACH}),
+    Role.grid_worker: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_ATTACH}),
+    Role.mediator: frozenset({READ, A_READ}),
+    Role.petition_officer: frozenset({READ, A_READ}),
+    Role.department_user: frozenset({READ, A_READ, A_HANDLE, A_ATTACH}),
+    Role.leader: frozenset({READ, A_READ}),
     Role.auditor: frozenset({AUDIT}),
 }
 
@@ -91,6 +99,18 @@ def scope_for(grants: list[dict], permission: str) -> list[str]:
     if not codes:
         raise Forbidden("当前角色无权进行此操作", code="auth.forbidden")
     return codes
+
+
+def handlers_for(accounts_: list[dict], scope: list[str]) -> list[dict]:
+    """Accounts that may handle grid affairs somewhere the caller works: area codes nest by prefix, so a grant
+    on the township covers its villages and a grant on a village lies inside its township."""
+    found = []
+    for account in accounts_:
+        areas = [g["area_code"] for g in account["grants"] if A_HANDLE in PERMISSIONS[Role(g["role"])]]
+        if account.get("active", True) and any(a.startswith(s) or s.startswith(a) for a in areas for s in scope):
+            found.append({"account_id": account["_id"], "display_name": account["display_name"],
+                          "roles": sorted({ROLE_LABELS[Role(g["role"])] for g in account["grants"]})})
+    return found
 
 
 def is_locked(account: dict, now: datetime) -> bool:

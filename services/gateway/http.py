@@ -40,10 +40,13 @@ class Route(HttpRequestHandler):
 
     def __init__(self, method, url, summary: str = "", body=None, query: dict | None = None,
                  tag: str = "registry", status: int = 200, permission: str | None = None,
-                 audit: str | None = None, public_write: bool = False, **kwargs):
+                 audit: str | None = None, public_write: bool = False, upload: dict | None = None,
+                 produces: str | None = None, **kwargs):
         super().__init__(method, url, expected_exceptions=(XiangzhiError,), **kwargs)
+        # upload: the form fields beside `file` of a multipart route; produces: a non-JSON response type.
         self.spec = {"summary": summary, "body": body, "query": query or {}, "tag": tag, "status": status,
-                     "permission": permission, "audit": audit, "public_write": public_write}
+                     "permission": permission, "audit": audit, "public_write": public_write,
+                     "upload": upload, "produces": produces}
 
     def handle_request(self, request):
         request.shallow = False

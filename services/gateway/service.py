@@ -3,18 +3,24 @@ one service over RPC and lets the typed error, if any, become {code, message, fi
 import base64
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 from nameko.rpc import RpcProxy
 from werkzeug.wrappers import Response
 
+from services.grid import cases, service_orders
+from services.grid.cases import ActionBody, CaseIn
 from services.grid.domain import AreaIn, GridWorkerIn, HouseholdIn, ResidentIn
 from services.grid.resident_requests import ResidentRequestIn
+from services.grid.responsibility import ResponsibilityItemIn
+from services.grid.service_orders import OrderActionBody, OrderIn
 from shared.errors import ValidationFailed
 from shared.service import ReliableService
 from shared.storage import Storage
 
 from . import signin
-from .accounts import AUDIT, IMPORT, READ, REVEAL, STAFF, WRITE, AccountIn, Grant
+from .accounts import (A_ATTACH, A_CONFIGURE, A_DISPATCH, A_HANDLE, A_READ, A_REPORT, AUDIT, IMPORT, READ, REVEAL, STAFF,
+                       WRITE, AccountIn, Grant, handlers_for)
 from .caller import SELF, Caller
 from .http import call, json_body, query_bool, query_int, route
 from .store import GatewayStore
@@ -22,6 +28,21 @@ from .store import GatewayStore
 STATIC = Path(__file__).parent / "static"
 PAGING = {"page": "页码，从1开始", "page_size": "每页条数，最多200"}
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_CASE_FILE_BYTES = 10 * 1024 * 1024
+
+
+def _any(actions: list[str]) -> str:
+    return f"<any({','.join(actions)}):action>"
+
+
+def _upload(request, limit: int) -> tuple[str, bytes]:
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ValidationFailed("请选择要上传的文件", field="file", code="import.no_file")
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise ValidationFailed(f"文件过大（上限{limit // 1024 // 1024}MB）", field="file", code="file.too_large")
+    return upload.filename, content
 
 
 class GatewayService(ReliableService):
@@ -39,6 +60,13 @@ class GatewayService(ReliableService):
            tag="public", status=201, body=ResidentRequestIn, public_write=True)
     def submit_request(self, request):
         return call(self.grid, "submit_resident_request", json_body(request))
+
+    @route("POST", "/api/v1/public/requests/rate", summary="群众对已办理的服务点单评价（1-5分，2分及以下重新办理）",
+           tag="public", public_write=True)
+    def rate_request(self, request):
+        body = json_body(request)
+        return call(self.grid, "rate_resident_request", str(body.get("tracking_code", "")),
+                    str(body.get("phone_last4", "")), body.get("rating"), body.get("comment"))
 
     @route("POST", "/api/v1/public/requests/track", summary="凭查询码和手机号后四位查询办理进度", tag="public",
            public_write=True)
@@ -117,6 +145,10 @@ class GatewayService(ReliableService):
     @route("GET", "/ready", summary="就绪检查：依赖的服务可用", tag="ops")
     def ready(self, request):
         return {"status": "ready", "grid": call(self.grid, "health")}
+
+    @route("GET", "/m", summary="网格员手机页：我的网格、我的事件、上报事件、巡查", tag="console")
+    def mobile_page(self, request):
+        return Response((STATIC / "mobile.html").read_bytes(), mimetype="text/html")
 
     @route("GET", "/", summary="控制台首页", tag="console")
     def console(self, request):
@@ -219,20 +251,151 @@ class GatewayService(ReliableService):
 
     # imports -------------------------------------------------------------------------------------------
     @route("POST", "/api/v1/imports", summary="上传户籍/居民表（.xlsx/.csv）：预检或导入，返回任务号", status=202,
-           query={"dry_run": "true 仅预检（默认），false 导入"}, tag="import", permission=IMPORT)
+           query={"dry_run": "true 仅预检（默认），false 导入"}, tag="import", permission=IMPORT, upload={})
     def start_import(self, request):
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            raise ValidationFailed("请选择要上传的文件", field="file", code="import.no_file")
-        content = upload.read(MAX_IMPORT_BYTES + 1)
-        if len(content) > MAX_IMPORT_BYTES:
-            raise ValidationFailed("文件过大（上限20MB）", field="file", code="import.too_large")
+        filename, content = _upload(request, MAX_IMPORT_BYTES)
         dry_run = query_bool(request, "dry_run", True)
         job_id = uuid.uuid4().hex
         # Long files take a while: the import runs on, and the console polls the job for progress and report.
-        self.grid.import_file.call_async(job_id, upload.filename, base64.b64encode(content).decode(), dry_run)
+        self.grid.import_file.call_async(job_id, filename, base64.b64encode(content).decode(), dry_run)
         return 202, {"job_id": job_id, "dry_run": dry_run}
 
     @route("GET", "/api/v1/imports/<string:job_id>", summary="导入任务进度与报告", tag="import", permission=IMPORT)
     def get_import(self, request, job_id):
         return call(self.grid, "get_import_job", job_id)
+
+    # grid affairs: responsibility items ---------------------------------------------------------------------
+    @route("GET", "/api/v1/responsibility-items", summary="责任事项清单（两级，含责任部门、时限、是否现场核查）",
+           tag="affairs", permission=A_READ)
+    def list_responsibility_items(self, request):
+        return call(self.grid, "list_responsibility_items", True)
+
+    @route("PUT", "/api/v1/responsibility-items/<string:code>", summary="新增或修改责任事项（生成新版本）",
+           tag="affairs", body=ResponsibilityItemIn, permission=A_CONFIGURE)
+    def save_responsibility_item(self, request, code):
+        return call(self.grid, "save_responsibility_item", {**json_body(request), "code": code})
+
+    @route("GET", "/api/v1/responsibility-items/<string:code>/versions", summary="责任事项的历次版本",
+           tag="affairs", permission=A_READ)
+    def responsibility_item_versions(self, request, code):
+        return call(self.grid, "responsibility_item_versions", code)
+
+    @route("GET", "/api/v1/affairs/workflow", summary="网格事件与服务单的流转表", tag="affairs", permission=A_READ)
+    def affairs_workflow(self, request):
+        return {"case": cases.WORKFLOW.table(), "case_status": {str(k): v for k, v in cases.STATUS_LABELS.items()},
+                "service_order": service_orders.WORKFLOW.table(),
+                "service_order_status": {str(k): v for k, v in service_orders.STATUS_LABELS.items()}}
+
+    @route("GET", "/api/v1/affairs/handlers", summary="可派单的干部和部门账号（本辖区）", tag="affairs",
+           permission=A_REPORT)
+    def affairs_handlers(self, request):
+        return {"items": handlers_for(self.db.store.list_accounts(), self.caller["scope"])}
+
+    @route("GET", "/api/v1/affairs/figures", summary="网格事件与服务单统计：按状态、类别、下级区划，按时办结率、满意度",
+           tag="affairs", query={"area_code": "区划代码（默认本人辖区）", "since": "开始日期（含）",
+                                 "until": "结束日期（不含）"}, permission=A_READ)
+    def affairs_figures(self, request):
+        return call(self.grid, "affairs_figures", request.args.get("area_code"), request.args.get("since", ""),
+                    request.args.get("until", ""))
+
+    # patrols -----------------------------------------------------------------------------------------------
+    @route("POST", "/api/v1/patrols", summary="开始巡查", tag="affairs", status=201, permission=A_REPORT)
+    def start_patrol(self, request):
+        return call(self.grid, "start_patrol", str(json_body(request).get("grid_code", "")))
+
+    @route("GET", "/api/v1/patrols/current", summary="我正在进行的巡查", tag="affairs", permission=A_REPORT)
+    def current_patrol(self, request):
+        return call(self.grid, "current_patrol")
+
+    @route("POST", "/api/v1/patrols/<string:patrol_id>/end", summary="结束巡查（可填巡查记录）", tag="affairs",
+           permission=A_REPORT)
+    def end_patrol(self, request, patrol_id):
+        return call(self.grid, "end_patrol", patrol_id, json_body(request).get("notes"))
+
+    @route("GET", "/api/v1/patrols", summary="巡查记录", tag="affairs",
+           query={"area_code": "区划代码", "mine": "true 只看我的", **PAGING}, permission=A_READ)
+    def list_patrols(self, request):
+        return call(self.grid, "list_patrols", request.args.get("area_code"), query_bool(request, "mine", False),
+                    query_int(request, "page", 1), query_int(request, "page_size", 20))
+
+    # cases -------------------------------------------------------------------------------------------------
+    @route("POST", "/api/v1/cases", summary="采集登记网格事件", tag="affairs", body=CaseIn, status=201,
+           permission=A_REPORT)
+    def open_case(self, request):
+        return call(self.grid, "open_case", json_body(request))
+
+    @route("GET", "/api/v1/cases", summary="网格事件列表", tag="affairs",
+           query={"status": "状态，可逗号分隔多个", "area_code": "区划代码", "category": "事项大类",
+                  "assignee": "me 为待我处理", "overdue": "true 只看逾期",
+                  "sort": "排序：discovered_at、due_at、status，前加 - 为倒序", **PAGING}, permission=A_READ)
+    def list_cases(self, request):
+        args = request.args
+        return call(self.grid, "list_cases", args.get("status"), args.get("area_code"), args.get("category"),
+                    args.get("assignee"), query_bool(request, "overdue", False), query_int(request, "page", 1),
+                    query_int(request, "page_size", 20), args.get("sort"))
+
+    @route("GET", "/api/v1/cases/<string:case_id>", summary="网格事件详情与流转记录", tag="affairs",
+           permission=A_READ)
+    def get_case(self, request, case_id):
+        return call(self.grid, "get_case", case_id)
+
+    @route("POST", "/api/v1/cases/<string:case_id>/" + _any(cases.actions_for(A_REPORT)),
+           summary="网格员操作：上报、不予立案、现场核查、核查退回、转人民调解", tag="affairs", body=ActionBody,
+           permission=A_REPORT)
+    def case_grid_action(self, request, case_id, action):
+        return call(self.grid, "act_on_case", case_id, {**json_body(request), "action": action})
+
+    @route("POST", "/api/v1/cases/<string:case_id>/" + _any(cases.actions_for(A_DISPATCH)),
+           summary="乡镇操作：派单、退回网格、办结、重新办理", tag="affairs", body=ActionBody, permission=A_DISPATCH)
+    def case_township_action(self, request, case_id, action):
+        return call(self.grid, "act_on_case", case_id, {**json_body(request), "action": action})
+
+    @route("POST", "/api/v1/cases/<string:case_id>/" + _any(cases.actions_for(A_HANDLE)),
+           summary="承办人操作：办理反馈、退回（非本单位职责）", tag="affairs", body=ActionBody, permission=A_HANDLE)
+    def case_handler_action(self, request, case_id, action):
+        return call(self.grid, "act_on_case", case_id, {**json_body(request), "action": action})
+
+    @route("POST", "/api/v1/cases/<string:case_id>/files", summary="上传事件照片或材料（JPEG/PNG/PDF，10MB以内）",
+           tag="affairs", status=201, permission=A_ATTACH,
+           upload={"stage": "discovered 发现时、before 办理前、after 办理后、document 材料"})
+    def attach_case_file(self, request, case_id):
+        filename, content = _upload(request, MAX_CASE_FILE_BYTES)
+        return call(self.grid, "attach_case_file", case_id, request.form.get("stage", "discovered"), filename,
+                    base64.b64encode(content).decode())
+
+    @route("GET", "/api/v1/cases/<string:case_id>/files/<string:file_id>", summary="查看事件附件", tag="affairs",
+           permission=A_READ, produces="application/octet-stream")
+    def read_case_file(self, request, case_id, file_id):
+        found = call(self.grid, "read_case_file", case_id, file_id)
+        disposition = f"inline; filename*=UTF-8''{quote(found['filename'])}"
+        return Response(base64.b64decode(found["content_base64"]), mimetype=found["content_type"],
+                        headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store",
+                                 "X-Content-Type-Options": "nosniff"})
+
+    # service orders (三单) ----------------------------------------------------------------------------------
+    @route("POST", "/api/v1/service-orders", summary="网格员代群众点单", tag="affairs", body=OrderIn, status=201,
+           permission=A_REPORT)
+    def place_service_order(self, request):
+        return call(self.grid, "place_service_order", json_body(request))
+
+    @route("GET", "/api/v1/service-orders", summary="服务单列表（联系人已脱敏）", tag="affairs",
+           query={"status": "状态，可逗号分隔多个", "area_code": "区划代码", "assignee": "me 为派给我的", **PAGING},
+           permission=A_READ)
+    def list_service_orders(self, request):
+        return call(self.grid, "list_service_orders", request.args.get("status"), request.args.get("area_code"),
+                    request.args.get("assignee"), query_int(request, "page", 1), query_int(request, "page_size", 20))
+
+    @route("GET", "/api/v1/service-orders/<string:order_id>", summary="服务单详情与流转记录", tag="affairs",
+           permission=A_READ)
+    def get_service_order(self, request, order_id):
+        return call(self.grid, "get_service_order", order_id)
+
+    @route("POST", "/api/v1/service-orders/<string:order_id>/" + _any(service_orders.actions_for(A_REPORT)),
+           summary="网格派单，或代群众评价", tag="affairs", body=OrderActionBody, permission=A_REPORT)
+    def order_grid_action(self, request, order_id, action):
+        return call(self.grid, "act_on_service_order", order_id, {**json_body(request), "action": action})
+
+    @route("POST", "/api/v1/service-orders/<string:order_id>/" + _any(service_orders.actions_for(A_HANDLE)),
+           summary="干部买单：办理反馈", tag="affairs", body=OrderActionBody, permission=A_HANDLE)
+    def order_handler_action(self, request, order_id, action):
+        return call(self.grid, "act_on_service_order", order_id, {**json_body(request), "action": action})

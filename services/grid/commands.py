@@ -9,7 +9,7 @@ from shared import clock, pii
 from shared.errors import Conflict, NotFound, ValidationFailed, parse
 from shared.paging import page_request, sort_order
 
-from . import domain, importing, resident_requests
+from . import affairs, domain, importing, resident_requests
 from .domain import AreaIn, AreaKind, GridWorkerIn, HouseholdIn, ResidentIn
 from .events import (AreaUpserted, GridUpserted, GridWorkerAssigned, HouseholdMoved, HouseholdRegistered,
                      ResidentRegistered, ResidentRequestReceived)
@@ -468,18 +468,32 @@ def submit_resident_request(work, payload: dict) -> dict:
         work.store.insert_resident_request(request, tx.session)
         tx.emit(ResidentRequestReceived(request_id=request["_id"], kind=request["kind"], area_code=area.code),
                 area_code=area.code)
+        if request_in.kind == resident_requests.RequestKind.service_order:
+            affairs.place_order_from_request(work, tx, request, area)
 
     work.transaction(save)
     return {"tracking_code": request["tracking_code"], "status": "received",
             "status_label": resident_requests.STATUS_LABELS["received"]}
 
 
-def track_resident_request(work, tracking_code: str, phone_last4: str) -> dict:
-    """Status for the code plus the last four digits of the sender's phone; a wrong pair is simply not found."""
+def _request_of_sender(work, tracking_code: str, phone_last4: str) -> dict:
+    """The request for the code plus the last four digits of the sender's phone; a wrong pair is not found."""
     request = work.store.resident_request_by_code(str(tracking_code or "").strip().upper()[:20])
     if request is None or not phone_last4 or not secrets.compare_digest(request["phone"][-4:], str(phone_last4)):
         raise NotFound("未找到该查询码对应的事项，请核对查询码和手机号后四位", code="resident_request.not_found")
-    return resident_requests.public_view(request)
+    return request
+
+
+def track_resident_request(work, tracking_code: str, phone_last4: str) -> dict:
+    request = _request_of_sender(work, tracking_code, phone_last4)
+    return {**resident_requests.public_view(request), "order": affairs.public_order_view(work, request["_id"])}
+
+
+def rate_resident_request(work, tracking_code: str, phone_last4: str, rating, comment=None) -> dict:
+    """The sender rates the service delivered on their order (1-5); 2 or less sends it round again."""
+    request = _request_of_sender(work, tracking_code, phone_last4)
+    affairs.rate_order_publicly(work, request, rating, comment)
+    return track_resident_request(work, tracking_code, phone_last4)
 
 
 def list_resident_requests(work, area_code: str | None = None, page=1, page_size=20) -> dict:

@@ -5,11 +5,13 @@ Entrypoints only; the rules are in domain.py and commands.py, storage in store.p
 import base64
 import binascii
 
+from nameko.timer import timer
+
 from shared.errors import ValidationFailed
 from shared.service import ReliableService, rpc
 from shared.storage import Storage
 
-from . import commands
+from . import affairs, commands
 from .store import GridStore
 
 
@@ -131,9 +133,109 @@ class GridService(ReliableService):
         return commands.track_resident_request(self.db, tracking_code, phone_last4)
 
     @rpc
+    def rate_resident_request(self, tracking_code: str, phone_last4: str, rating, comment=None) -> dict:
+        """The resident rates the service delivered on their order; 2 or less reopens it."""
+        return commands.rate_resident_request(self.db, tracking_code, phone_last4, rating, comment)
+
+    @rpc
     def list_resident_requests(self, area_code=None, page=1, page_size=20) -> dict:
         return commands.list_resident_requests(self.db, area_code, page, page_size)
 
     @rpc
     def get_import_job(self, job_id: str) -> dict:
         return commands.get_import_job(self.db, job_id)
+
+    # grid affairs: the responsibility catalogue --------------------------------------------------------------
+    @rpc
+    def list_responsibility_items(self, include_inactive: bool = True) -> dict:
+        return affairs.list_items(self.db, include_inactive)
+
+    @rpc
+    def responsibility_item_versions(self, code: str) -> dict:
+        return affairs.item_versions(self.db, code)
+
+    @rpc
+    def save_responsibility_item(self, payload: dict) -> dict:
+        """A new version of an item; cases keep the version they were opened under."""
+        return affairs.save_item(self.db, payload)
+
+    # patrols ---------------------------------------------------------------------------------------------
+    @rpc
+    def start_patrol(self, grid_code: str) -> dict:
+        return affairs.start_patrol(self.db, grid_code)
+
+    @rpc
+    def end_patrol(self, patrol_id: str, notes: str | None = None) -> dict:
+        return affairs.end_patrol(self.db, patrol_id, notes)
+
+    @rpc
+    def current_patrol(self) -> dict:
+        return affairs.current_patrol(self.db)
+
+    @rpc
+    def list_patrols(self, area_code=None, mine: bool = False, page=1, page_size=20) -> dict:
+        return affairs.list_patrols(self.db, area_code, mine, page, page_size)
+
+    # cases -----------------------------------------------------------------------------------------------
+    @rpc
+    def open_case(self, payload: dict) -> dict:
+        """A case discovered and collected by a grid worker (or entered for a resident who reported it)."""
+        return affairs.open_case(self.db, payload)
+
+    @rpc
+    def act_on_case(self, case_id: str, payload: dict) -> dict:
+        """One transition of the case table: {action, reason?, feedback?, assignee?, to?}."""
+        return affairs.act_on_case(self.db, case_id, payload)
+
+    @rpc
+    def get_case(self, case_id: str) -> dict:
+        return affairs.get_case(self.db, case_id)
+
+    @rpc
+    def get_case_for_referral(self, case_id: str) -> dict:
+        return affairs.get_case_for_referral(self.db, case_id)
+
+    @rpc
+    def list_cases(self, status=None, area_code=None, category=None, assignee=None, overdue: bool = False,
+                   page=1, page_size=20, sort=None) -> dict:
+        return affairs.list_cases(self.db, status, area_code, category, assignee, overdue, page, page_size, sort)
+
+    @rpc
+    def attach_case_file(self, case_id: str, stage: str, filename: str, content_base64: str) -> dict:
+        return affairs.attach_case_file(self.db, case_id, stage, filename, content_base64)
+
+    @rpc
+    def read_case_file(self, case_id: str, file_id: str) -> dict:
+        return affairs.read_case_file(self.db, case_id, file_id)
+
+    # service orders --------------------------------------------------------------------------------------
+    @rpc
+    def place_service_order(self, payload: dict) -> dict:
+        return affairs.place_order(self.db, payload)
+
+    @rpc
+    def act_on_service_order(self, order_id: str, payload: dict) -> dict:
+        """dispatch {assignee}, deliver {feedback} or rate {rating, comment?}."""
+        return affairs.act_on_order(self.db, order_id, payload)
+
+    @rpc
+    def get_service_order(self, order_id: str) -> dict:
+        return affairs.get_order(self.db, order_id)
+
+    @rpc
+    def list_service_orders(self, status=None, area_code=None, assignee=None, page=1, page_size=20) -> dict:
+        return affairs.list_orders(self.db, status, area_code, assignee, page, page_size)
+
+    # deadlines and figures ---------------------------------------------------------------------------------
+    @timer(interval=60)
+    def escalate_overdue(self):
+        affairs.sweep_deadlines(self.db)
+
+    @rpc
+    def sweep_deadlines(self, as_of: str | None = None) -> dict:
+        """What the minute timer does; `as_of` (tests only) sweeps as if it were that time."""
+        return affairs.sweep_deadlines(self.db, as_of)
+
+    @rpc
+    def affairs_figures(self, area_code=None, since: str = "", until: str = "", as_of=None) -> dict:
+        return affairs.affairs_figures(self.db, area_code, since, until, as_of)

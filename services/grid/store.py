@@ -12,6 +12,8 @@ from shared import clock, config
 from shared.mongo import ASC, Index
 from shared.pii import PiiCipher
 
+from . import responsibility
+from .affairs_store import AffairsStore
 from .domain import PERSONAL_FIELDS, Area
 
 ENCRYPTED = PERSONAL_FIELDS  # id_number, phone, religion, health, special_group
@@ -41,11 +43,16 @@ class GridStore:
         Index("personal_data_reads", [("at", ASC)]),
         Index("resident_requests", [("tracking_code", ASC)], unique=True),
         Index("resident_requests", [("area_path", ASC), ("submitted_at", ASC)]),
+        *AffairsStore.INDEXES,
     ]
 
     def __init__(self, db):
         self.db = db
         self.cipher = PiiCipher(*config.pii_keys())
+        self.affairs = AffairsStore(db, self.cipher)
+
+    def on_start(self) -> None:
+        self.affairs.seed_items(responsibility.default_versions(clock.now()))
 
     # areas -------------------------------------------------------------------------------------------
     def get_area(self, code: str, session=None) -> Area | None:
