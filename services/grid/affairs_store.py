@@ -24,11 +24,13 @@ class AffairsStore:
         Index("cases", [("grid_code", ASC), ("discovered_at", ASC)]),
         Index("cases", [("status", ASC), ("deadline.due_at", ASC)]),
         Index("cases", [("assignee.id", ASC), ("status", ASC)]),
+        Index("cases", [("client_ref", ASC)], unique=True, sparse=True),
         Index("patrols", [("worker_id", ASC), ("ended_at", ASC)]),
         Index("patrols", [("area_path", ASC), ("started_at", DESC)]),
         Index("service_orders", [("area_path", ASC), ("ordered_at", DESC)]),
         Index("service_orders", [("status", ASC), ("deadline.due_at", ASC)]),
         Index("service_orders", [("request_id", ASC)], sparse=True),
+        Index("service_orders", [("client_ref", ASC)], unique=True, sparse=True),
         Index(f"{FILES_BUCKET}.files", [("filename", ASC), ("uploadDate", ASC)]),
         Index(f"{FILES_BUCKET}.chunks", [("files_id", ASC), ("n", ASC)], unique=True),
     ]
@@ -70,6 +72,10 @@ class AffairsStore:
     def insert_case(self, case: dict, session) -> None:
         self.db.cases.insert_one(case, session=session)
 
+    def by_client_ref(self, collection: str, client_ref: str, scope_query: dict) -> dict | None:
+        doc = self.db[collection].find_one({"client_ref": client_ref, **scope_query})
+        return (self.opened_order(doc) if collection == "service_orders" else doc) if doc else None
+
     def get_case(self, case_id: str, scope_query: dict | None = None, session=None) -> dict | None:
         return self.db.cases.find_one({"_id": case_id, **(scope_query or {})}, session=session)
 
@@ -98,6 +104,12 @@ class AffairsStore:
         return list(self.db[collection].find(
             {"status": {"$in": [str(s) for s in open_statuses]}, "deadline.due_at": {"$lt": now},
              "escalation": {"$lt": 2}}, {"history": 0}).limit(limit))
+
+    def overdue_counts(self, collection: str, open_statuses, now) -> dict[int, int]:
+        rows = self.db[collection].aggregate([
+            {"$match": {"status": {"$in": [str(s) for s in open_statuses]}, "deadline.due_at": {"$lt": now}}},
+            {"$group": {"_id": "$escalation", "n": {"$sum": 1}}}])
+        return {row["_id"]: row["n"] for row in rows}
 
     def raise_escalation(self, collection: str, record_id: str, level: int, entry: dict, session) -> bool:
         result = self.db[collection].update_one(

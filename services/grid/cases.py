@@ -19,6 +19,9 @@ from . import deadlines, responsibility
 REPORT, DISPATCH, HANDLE = "affairs.report", "affairs.dispatch", "affairs.handle"
 GridCode = Annotated[str, Field(pattern=r"^500229\d{9}$", description="网格代码（15位）")]
 Reason = Annotated[str, Field(min_length=2, max_length=200)]
+# A phone on a weak signal sends the same report twice; the page's own reference for it makes the second a no-op.
+ClientRef = Annotated[str | None, Field(default=None, pattern=r"^[A-Za-z0-9-]{8,64}$",
+                                        description="客户端生成的提交编号，重复提交只登记一次")]
 # Possible duplicates: the same grid and category, discovered this close in time.
 DUPLICATE_WINDOW = timedelta(hours=48)
 
@@ -83,6 +86,7 @@ class CaseIn(BaseModel):
     patrol_id: str | None = None
     party_resident_ids: Annotated[list[Annotated[str, Field(pattern=r"^R[0-9a-f]{16}$")]],
                                   Field(default_factory=list, max_length=20, description="当事居民编号")]
+    client_ref: ClientRef = None
 
 
 class ActionBody(BaseModel):

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.errors import Forbidden
 from shared.workflow import Transition, Workflow
 
-from .cases import HANDLE, REPORT, Assignee
+from .cases import HANDLE, REPORT, Assignee, ClientRef
 from .domain import Phone
 
 LOW_RATING = 2  # this or below: the resident is not served, the order goes round again
@@ -43,6 +43,7 @@ class OrderIn(BaseModel):
     contact_name: Annotated[str, Field(min_length=1, max_length=30)]
     phone: Phone = None
     resident_id: Annotated[str | None, Field(default=None, pattern=r"^R[0-9a-f]{16}$")]
+    client_ref: ClientRef = None
 
 
 class OrderActionBody(BaseModel):

@@ -5,6 +5,7 @@ import base64
 from datetime import datetime, timedelta
 
 import pytest
+from prometheus_client import generate_latest
 
 from services.grid import cases
 from services.grid.service import GridService
@@ -169,6 +170,8 @@ def test_overdue_cases_escalate_to_township_then_county_with_the_test_clock(affa
     assert outbox.count_documents({"event_type": "grid.case.overdue"}) == 1
     levels = [e["envelope"]["data"]["level"] for e in outbox.find({"event_type": "grid.case.escalated"})]
     assert sorted(levels) == ["county", "township"]
+    gauge = generate_latest().decode()
+    assert 'xz_grid_overdue_open{escalation="county",kind="cases"} 1.0' in gauge
 
 
 def test_a_case_keeps_the_item_version_it_was_opened_under(affairs):
@@ -228,3 +231,15 @@ def test_service_order_walks_ordered_dispatched_delivered_rated_and_a_low_rating
              .sort("created_at", 1)]
     assert types == ["grid.service_order.placed", "grid.service_order.dispatched", "grid.service_order.delivered",
                      "grid.service_order.rated"]
+
+
+def test_the_same_submission_sent_twice_opens_one_case_and_one_order(affairs):
+    grid, (grid_code, _) = affairs
+    first = new_case(grid, grid_code, client_ref="phone-7f3a9c21")
+    again = new_case(grid, grid_code, client_ref="phone-7f3a9c21")
+    assert again["case_id"] == first["case_id"]
+    order = {"area_code": grid_code, "content": "申请维修村道路灯", "contact_name": "向大姐", "client_ref": "order-5e1b2d77"}
+    assert grid.place_service_order(order)["order_id"] == grid.place_service_order(order)["order_id"]
+    assert database("grid").cases.count_documents({}) == 1
+    assert database("grid").service_orders.count_documents({}) == 1
+    assert database("grid").outbox.count_documents({"event_type": "grid.service_order.placed"}) == 1

@@ -10,7 +10,7 @@ from services.grid.service import GridService
 from shared import logs, pii
 from shared.errors import Conflict, ValidationFailed
 from tests import factories
-from tests.harness import COUNTY_SCOPE, rpc, running
+from tests.harness import COUNTY_SCOPE, database, rpc, running
 
 
 @pytest.fixture
@@ -49,3 +49,21 @@ def test_no_id_number_phone_or_name_in_logs_or_metrics(env, captured_logs):
     assert leaked == []
     assert pii.id_numbers_in(text) == []
     assert not pii.PHONE_IN_TEXT.search(text)
+
+
+def test_service_orders_keep_contacts_out_of_logs_events_and_the_store(env, captured_logs):
+    contact, phone = "向春花", "17100004321"
+    with running(GridService), rpc(COUNTY_SCOPE) as proxy:
+        proxy.grid.upsert_areas(factories.chengkou_areas(townships=1, villages=1, grids=1, micro_grids=1))
+        order = proxy.grid.place_service_order({"area_code": "500229001001001", "content": "帮助老人代办医保报销",
+                                                "contact_name": contact, "phone": phone})
+        with pytest.raises(ValidationFailed):
+            proxy.grid.place_service_order({"area_code": "500229001001001", "content": "帮助老人代办医保报销",
+                                            "contact_name": contact, "phone": phone[:-1]})
+        seen = proxy.grid.get_service_order(order["order_id"])
+    assert seen["phone"] == "171****4321" and contact not in str(seen)
+    db = database("grid")
+    stored = str(db.service_orders.find_one({"_id": order["order_id"]})) + str(list(db.outbox.find()))
+    text = captured_logs.getvalue() + generate_latest().decode()
+    assert "place_service_order" in text and "grid.service_order.placed" in stored
+    assert [s for s in (contact, phone, phone[:-1]) if s in text + stored] == []
