@@ -51,3 +51,10 @@ class Workflow:
         """The table itself, for the docs and the console."""
         return [{"action": t.action, "label": t.label, "from": sorted(t.sources), "to": t.target,
                  "duty": t.duty, "needs": list(t.needs)} for t in self.transitions.values()]
+
+    def markdown(self) -> str:
+        """The table as the docs show it; a test keeps the docs and the code the same."""
+        rows = ["| action | from | to | permission | needs |", "|---|---|---|---|---|"]
+        rows += [f"| `{t.action}` {t.label} | {', '.join(f'`{s}`' for s in sorted(t.sources))} | `{t.target}` | "
+                 f"`{t.duty}` | {', '.join(t.needs) or '—'} |" for t in self.transitions.values()]
+        return "\n".join(rows)

@@ -1,0 +1,22 @@
+"""The docs say what the code does: the transition tables and the starting catalogue in docs/grid-affairs.md are
+the ones in the code."""
+from pathlib import Path
+
+from services.grid import cases, responsibility, service_orders
+from services.grid.deadlines import DeadlineRule
+
+DOC = (Path(__file__).resolve().parents[2] / "docs" / "grid-affairs.md").read_text(encoding="utf-8")
+
+
+def test_the_case_and_order_tables_in_the_docs_are_the_code_s():
+    assert cases.WORKFLOW.markdown() in DOC
+    assert service_orders.WORKFLOW.markdown() in DOC
+
+
+def test_the_starting_catalogue_in_the_docs_is_the_code_s():
+    for item in responsibility.DEFAULT_ITEMS:
+        category = responsibility.CATEGORIES[item["code"].split(".")[0]]
+        rule = DeadlineRule.model_validate(item["deadline"])
+        row = (f"| {category} | `{item['code']}` {item['name']} | {item['owner_department']} | {rule.label} | "
+               f"{'是' if item['verify_on_site'] else '否'} |")
+        assert row in DOC, row
