@@ -10,7 +10,10 @@ import hmac
 import os
 import re
 
+from typing import Annotated
+
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from pydantic import AfterValidator
 
 from shared import idnumber
 
@@ -80,3 +83,23 @@ def mask_text(text: str) -> str:
 
 def is_phone(value: str) -> bool:
     return bool(PHONE_RE.match(value))
+
+
+def _phone(value: str | None) -> str | None:
+    if value and not is_phone(value):
+        raise ValueError("手机号应为11位且以1开头")
+    return value or None
+
+
+def _id_number(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return idnumber.validate(value)
+    except idnumber.InvalidIdNumber as exc:
+        raise ValueError(str(exc)) from None
+
+
+# Field types for models that take personal data in: validated here, encrypted by the store that keeps them.
+Phone = Annotated[str | None, AfterValidator(_phone)]
+IdNumber = Annotated[str | None, AfterValidator(_id_number)]

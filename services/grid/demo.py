@@ -294,7 +294,6 @@ def generate(seed: int = 500229, households: int = 5000) -> DemoData:
 
 def load(rpc_call: Callable, data: DemoData, progress: Callable[[str], object] = print) -> None:
     """Apply the data through `rpc_call(method_name, *args)`; the grid service makes every call idempotent."""
-    from services.grid import demo_affairs
     from services.grid.importing import to_rows
 
     for start in range(0, len(data.areas), 500):
@@ -309,7 +308,6 @@ def load(rpc_call: Callable, data: DemoData, progress: Callable[[str], object] =
         batch = data.households[start:start + IMPORT_BATCH]
         rpc_call("import_rows", to_rows(batch, names), False)
         progress(f"住户 {start + len(batch)}/{len(data.households)} 户已导入")
-    demo_affairs.load(rpc_call, data.areas, progress=progress)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -333,8 +331,12 @@ def main(argv: list[str] | None = None) -> None:
 
         from shared import config
 
+        from services.grid import demo_affairs
+
         with ClusterRpcProxy({"AMQP_URI": config.amqp_uri()}, timeout=600) as proxy:
-            load(lambda method, *call_args: getattr(proxy.grid, method)(*call_args), data)
+            call = lambda method, *call_args: getattr(proxy.grid, method)(*call_args)  # noqa: E731
+            load(call, data)
+            demo_affairs.load(call, data.areas)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared import idnumber, pii
 from shared.errors import ValidationFailed
@@ -69,13 +69,7 @@ RELATION_LABELS = {
 Code = Annotated[str, Field(pattern=r"^\d{6}(\d{3}){0,4}$")]
 
 
-def _phone(value: str | None) -> str | None:
-    if value and not pii.is_phone(value):
-        raise ValueError("手机号应为11位且以1开头")
-    return value or None
-
-
-Phone = Annotated[str | None, AfterValidator(_phone)]
+Phone = pii.Phone
 Name = Annotated[str, Field(min_length=1, max_length=60)]
 
 
