@@ -94,3 +94,8 @@ def nameko_config(service: str) -> dict:
         "max_workers": int(os.environ.get("MAX_WORKERS", "10")),
         "SERVICE_NAME": service,
     }
+
+
+def mediation_limit_days() -> int:
+    """How long mediation should normally take before a dispute counts as overdue (about a month)."""
+    return int(os.environ.get("MEDIATION_LIMIT_DAYS", "30"))

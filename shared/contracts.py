@@ -161,7 +161,10 @@ def openapi() -> dict:
                 continue
             operation["responses"][str(status)] = {"description": text, "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"}}}}
-        paths.setdefault(path, {})[entrypoint.method.lower()] = operation
+        paths.setdefault(path, {}).setdefault(entrypoint.method.lower(), []).append(
+            (operation, choices, spec["permission"]))
+    paths = {path: {method: _one_operation(found) for method, found in methods.items()}
+             for path, methods in paths.items()}
     return {
         "openapi": "3.1.0",
         "info": {"title": "乡治 Xiangzhi gateway API", "version": "1",
@@ -173,6 +176,25 @@ def openapi() -> dict:
             "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
             "description": "access token from /api/v1/auth/login (15 minutes); refresh with /api/v1/auth/refresh"}}},
     }
+
+
+def _one_operation(found: list[tuple[dict, dict, str | None]]) -> dict:
+    """Routes that share a URL template and method, told apart by the values of an <any(...)> segment (each value
+    needing its own permission), are one operation to OpenAPI: the values are joined, and the description says
+    which permission each value needs."""
+    if len(found) == 1:
+        return found[0][0]
+    merged = copy.deepcopy(found[0][0])
+    merged["operationId"] = "_or_".join(operation["operationId"] for operation, _, _ in found)
+    merged["summary"] = "；".join(operation["summary"] for operation, _, _ in found)
+    for parameter in merged.get("parameters", []):
+        if "enum" in parameter["schema"]:
+            parameter["schema"]["enum"] = [v for _, choices, _ in found for v in choices.get(parameter["name"], [])]
+    if any(permission for _, _, permission in found):
+        merged["description"] = "权限按操作：" + "；".join(
+            f"{'、'.join(v for values in choices.values() for v in values)} 须 {permission}"
+            for _, choices, permission in found) + "（按账号授权的辖区过滤）"
+    return merged
 
 
 def render() -> dict[str, str]:

@@ -99,8 +99,16 @@ def from_pydantic(exc) -> ValidationFailed:
     """The first problem of a pydantic ValidationError, as one ValidationFailed naming the field in Chinese."""
     first = exc.errors()[0]
     field = ".".join(str(p) for p in first.get("loc", ())) or None
+    ctx = first.get("ctx", {})
     if first["type"] == "value_error":
-        message = str(first.get("ctx", {}).get("error", first["msg"]))
+        message = str(ctx.get("error", first["msg"]))
+    elif first["type"] == "string_too_short" and ctx.get("min_length", 1) > 1 and str(first.get("input") or "").strip():
+        message = f"至少{ctx['min_length']}个字"
+    elif first["type"] == "string_too_long" and "max_length" in ctx:
+        message = f"最多{ctx['max_length']}个字"
+    elif first["type"] in ("too_short", "too_long"):
+        bound = ctx.get("min_length") if first["type"] == "too_short" else ctx.get("max_length")
+        message = f"{'至少' if first['type'] == 'too_short' else '最多'}{bound}项"
     else:
         message = _PYDANTIC_MESSAGES.get(first["type"], "格式不正确")
     return ValidationFailed(message, field=field, code="validation")

@@ -30,3 +30,10 @@ class Scope:
     def query(self, field: str = "area_path") -> dict:
         """A Mongo filter restricting `field` (the list of a record's area codes) to this scope."""
         return {} if self.codes is None else {field: {"$in": list(self.codes)}}
+
+    def within(self, area_code: str | None, field: str = "area_path") -> dict:
+        """This scope, narrowed to one area when a list asks for it (still nothing outside the scope)."""
+        query = self.query(field)
+        if not area_code:
+            return query
+        return {"$and": [query, {field: area_code}]} if query else {field: area_code}

@@ -49,7 +49,7 @@ class Work:
         self.scope = Scope.from_context(worker_ctx.data)
         actor = worker_ctx.data.get("actor")
         self.actor = Actor.model_validate(actor) if actor else None
-        self.username = worker_ctx.data.get("username")
+        self.actor_name = worker_ctx.data.get("actor_name") or worker_ctx.data.get("username")
         self.correlation_id = worker_ctx.data.get("correlation_id") or worker_ctx.call_id
         self.causation_id = None
 

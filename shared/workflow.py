@@ -43,6 +43,16 @@ class Workflow:
                 raise ValidationFailed(f"{transition.label}须填写此项", field=name, code="validation")
         return transition
 
+    def statuses(self, value: str | None, only=None) -> list[str] | None:
+        """The statuses a list asks for ("a,b"), checked against the table's; `only` narrows them (to the open
+        ones, say, when only overdue records are wanted). None when nothing narrows the list."""
+        wanted = [s for s in str(value or "").split(",") if s]
+        if any(s not in self.status_labels for s in wanted):
+            raise ValidationFailed(f"状态应为以下之一：{'、'.join(self.status_labels)}", field="status")
+        if only is not None:
+            return [s for s in (wanted or [str(o) for o in only]) if s in only]
+        return wanted or None
+
     def allowed(self, status: str) -> list[str]:
         """The actions open from `status`, for the console's buttons."""
         return [a for a, t in self.transitions.items() if status in t.sources]

@@ -5,8 +5,10 @@ import eventlet
 
 eventlet.monkey_patch()
 
+import ctypes  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
+import signal  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -41,6 +43,11 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
     raise RuntimeError(f"nothing answered on port {port}")
 
 
+def _die_with_parent() -> None:
+    """A test run that is killed must not leave its database server behind, busy and holding a port."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 @pytest.fixture(scope="session")
 def mongo_uri():
     """A MongoDB-protocol server over TCP for the whole run."""
@@ -52,7 +59,8 @@ def mongo_uri():
     exe = shutil.which("secantusd-py") or str(Path(sys.executable).parent / "secantusd-py")
     log = open(Path(data) / "server.log", "w")
     proc = subprocess.Popen([exe, "--host", "127.0.0.1", "--port", str(port), "--storage-path", data,
-                             "--log-level", "WARNING"], stdout=log, stderr=subprocess.STDOUT)
+                             "--log-level", "WARNING"], stdout=log, stderr=subprocess.STDOUT,
+                            preexec_fn=_die_with_parent)
     try:
         wait_for_port(port)
         yield f"mongodb://127.0.0.1:{port}/?directConnection=true"
@@ -112,3 +120,12 @@ def module_gateway_port(mongo_uri):
         os.environ.clear()
         os.environ.update(saved)
         _rabbitmqctl("delete_vhost", vhost)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Every test's requests come from 127.0.0.1: each starts with full buckets, as a new client would."""
+    from services.gateway import http
+
+    http.LIMITER._buckets.clear()
+    http.PUBLIC_LIMITER._buckets.clear()

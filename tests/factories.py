@@ -2,6 +2,7 @@
 
 ID numbers and phones come from one registry for the whole test process, so two calls never collide.
 """
+import base64
 import itertools
 import random
 from datetime import date, timedelta
@@ -74,3 +75,8 @@ def grid_worker(grid_codes: list[str], employment: Employment | str = Employment
         "phone": _registry.phone(_rng),
         "grid_codes": list(grid_codes),
     }
+
+
+# A real 1×1 PNG: photo uploads are checked by their first bytes.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")

@@ -38,17 +38,23 @@ READ, WRITE, IMPORT, REVEAL, STAFF, AUDIT = ("registry.read", "registry.write", 
 # responsibility catalogue).
 A_READ, A_REPORT, A_DISPATCH, A_HANDLE, A_ATTACH, A_CONFIGURE = (
     "affairs.read", "affairs.report", "affairs.dispatch", "affairs.handle", "affairs.attach", "affairs.configure")
+# Mediation: read; intake (register at the talk office, complete a registration); mediate (every transition of a
+# dispute, and its case file); configure (committees, mediators, talk offices).
+M_READ, M_INTAKE, M_MEDIATE, M_CONFIGURE = ("mediation.read", "mediation.intake", "mediation.mediate",
+                                            "mediation.configure")
+MEDIATION_ALL = frozenset({M_READ, M_INTAKE, M_MEDIATE, M_CONFIGURE})
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.county_admin: frozenset({READ, WRITE, IMPORT, REVEAL, STAFF, A_READ, A_REPORT, A_DISPATCH, A_HANDLE,
-                                  A_ATTACH, A_CONFIGURE}),
+                                  A_ATTACH, A_CONFIGURE, *MEDIATION_ALL}),
     Role.township_staff: frozenset({READ, WRITE, IMPORT, REVEAL, A_READ, A_REPORT, A_DISPATCH, A_HANDLE,
-                                    A_ATTACH}),
-    Role.village_cadre: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_HANDLE, A_ATTACH}),
-    Role.grid_worker: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_ATTACH}),
-    Role.mediator: frozenset({READ, A_READ}),
-    Role.petition_officer: frozenset({READ, A_READ}),
+                                    A_ATTACH, *MEDIATION_ALL}),
+    Role.village_cadre: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_HANDLE, A_ATTACH, M_READ, M_INTAKE,
+                                   M_MEDIATE}),
+    Role.grid_worker: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_ATTACH, M_READ}),
+    Role.mediator: frozenset({READ, A_READ, M_READ, M_INTAKE, M_MEDIATE}),
+    Role.petition_officer: frozenset({READ, A_READ, M_READ}),
     Role.department_user: frozenset({READ, A_READ, A_HANDLE, A_ATTACH}),
-    Role.leader: frozenset({READ, A_READ}),
+    Role.leader: frozenset({READ, A_READ, M_READ}),
     Role.auditor: frozenset({AUDIT}),
 }
 

@@ -21,9 +21,11 @@ def correlation_id(request) -> str:
     return given if REQUEST_ID.match(given) else uuid.uuid4().hex
 
 
-def context_for(request, permission: str | None) -> dict:
-    """The context data of a request: correlation id, and for protected routes the actor and the scope."""
-    context = {"correlation_id": correlation_id(request), "scope": []}
+def context_for(request, permission: str | None, context: dict | None = None) -> dict:
+    """The context data of a request: correlation id, and for protected routes the actor and the scope. Filled
+    into `context` as it is learnt, so a refusal after the token was read is still audited with who asked."""
+    context = context if context is not None else {}
+    context.update(correlation_id=correlation_id(request), scope=[])
     if permission is None:
         return context
     header = request.headers.get("Authorization", "")
@@ -36,6 +38,8 @@ def context_for(request, permission: str | None) -> dict:
     roles = sorted({g["role"] for g in claims.get("grants", [])})
     context["actor"] = {"id": claims["sub"], "role": ",".join(roles) or None}
     context["username"] = claims.get("username") or ""
+    # The staff member's name as colleagues know it, for histories and timelines (not personal data of residents).
+    context["actor_name"] = claims.get("name") or context["username"]
     if claims.get("must_change_password") and permission != SELF:
         raise Forbidden("请先修改初始密码", code="auth.password_change_required")
     if permission != SELF:

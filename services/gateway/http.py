@@ -9,7 +9,7 @@ from functools import partial
 import eventlet
 from eventlet.event import Event
 from kombu.exceptions import OperationalError
-from nameko.exceptions import RemoteError, UnknownService
+from nameko.exceptions import UnknownService
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Response
 
@@ -20,7 +20,6 @@ from .accounts import RateLimiter
 from .caller import context_for
 
 log = logging.getLogger(__name__)
-RPC_TIMEOUT_SECONDS = 30
 # Per client address; generous for people, tight enough that one script cannot take the gateway down.
 LIMITER = RateLimiter(rate=float(os.environ.get("RATE_LIMIT_PER_SECOND", "30")),
                       burst=int(os.environ.get("RATE_LIMIT_BURST", "120")))
@@ -56,7 +55,7 @@ class Route(HttpRequestHandler):
             if not LIMITER.allow(client, time.monotonic()) or (
                     self.spec["public_write"] and not PUBLIC_LIMITER.allow(client, time.monotonic())):
                 raise TooManyRequests()
-            context = context_for(request, self.spec["permission"])
+            context_for(request, self.spec["permission"], context)
             args, kwargs = self.get_entrypoint_parameters(request)
             self.check_signature(args, kwargs)
             event = Event()
@@ -112,20 +111,6 @@ class Route(HttpRequestHandler):
 
 
 route = Route.decorator
-
-
-def call(proxy, method: str, *args, **kwargs):
-    """An RPC with a deadline: a service that is down answers 503 instead of hanging the request."""
-    try:
-        with eventlet.Timeout(RPC_TIMEOUT_SECONDS):
-            return getattr(proxy, method).call_async(*args, **kwargs).result()
-    except eventlet.Timeout:
-        raise Unavailable("服务响应超时，请稍后重试", code="gateway.timeout") from None
-    except UnknownService:
-        raise Unavailable(code="gateway.service_down") from None
-    except RemoteError as exc:
-        log.error("remote error from %s: %s", method, exc.exc_type)
-        raise
 
 
 def _body_or_empty(request) -> dict:

@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from nameko.rpc import RpcProxy
+from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
 from services.grid import cases, service_orders
@@ -14,21 +15,26 @@ from services.grid.domain import AreaIn, GridWorkerIn, HouseholdIn, ResidentIn
 from services.grid.resident_requests import ResidentRequestIn
 from services.grid.responsibility import ResponsibilityItemIn
 from services.grid.service_orders import OrderActionBody, OrderIn
-from shared.errors import ValidationFailed
+from services.mediation import disputes, domain as mediation_domain
+from services.mediation.commands import DisputeChange
+from services.mediation.domain import CommitteeIn, DisputeIn, MediatorIn, TalkOfficeIn
+from shared.calls import call
+from shared.errors import NotFound, Unavailable, ValidationFailed
 from shared.service import ReliableService
 from shared.storage import Storage
 
 from . import signin
-from .accounts import (A_ATTACH, A_CONFIGURE, A_DISPATCH, A_HANDLE, A_READ, A_REPORT, AUDIT, IMPORT, READ, REVEAL, STAFF,
-                       WRITE, AccountIn, Grant, handlers_for)
+from .accounts import (A_ATTACH, A_CONFIGURE, A_DISPATCH, A_HANDLE, A_READ, A_REPORT, AUDIT, IMPORT, M_CONFIGURE,
+                       M_INTAKE, M_MEDIATE, M_READ, READ, REVEAL, STAFF, WRITE, AccountIn, Grant, handlers_for)
 from .caller import SELF, Caller
-from .http import call, json_body, query_bool, query_int, route
+from .http import json_body, json_response, query_bool, query_int, route
 from .store import GatewayStore
 
 STATIC = Path(__file__).parent / "static"
 PAGING = {"page": "页码，从1开始", "page_size": "每页条数，最多200"}
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_CASE_FILE_BYTES = 10 * 1024 * 1024
+STATUS_TIMEOUT = 3
 
 
 def _any(actions: list[str]) -> str:
@@ -45,11 +51,18 @@ def _upload(request, limit: int) -> tuple[str, bytes]:
     return upload.filename, content
 
 
+def _unknown_action(workflow) -> Response:
+    error = NotFound(f"没有此操作，操作应为以下之一：{'、'.join(workflow.transitions)}", field="action",
+                     code=f"{workflow.noun}.unknown_action")
+    return json_response(error.to_dict(), error.status)
+
+
 class GatewayService(ReliableService):
     name = "gateway"
     db = Storage(GatewayStore)
     caller = Caller()
     grid = RpcProxy("grid")
+    mediation = RpcProxy("mediation")
 
     # residents' channel (no account) ---------------------------------------------------------------------------
     @route("GET", "/public", summary="群众服务页面：点单、反映纠纷、网上信访、查询进度", tag="console")
@@ -142,9 +155,21 @@ class GatewayService(ReliableService):
     def health(self, request):
         return {"status": "ok"}
 
-    @route("GET", "/ready", summary="就绪检查：依赖的服务可用", tag="ops")
+    @route("GET", "/ready", summary="就绪检查：网关自身的数据库可用（不随其他服务起落，免得一个服务停摆拖垮整个控制台）",
+           tag="ops")
     def ready(self, request):
-        return {"status": "ready", "grid": call(self.grid, "health")}
+        return {"status": "ready", "gateway": self.db.storage.health()}
+
+    @route("GET", "/status", summary="各服务运行状态（逐个检查，不可用的服务标为 down）", tag="ops")
+    def status(self, request):
+        services = {}
+        for name in ("grid", "mediation"):
+            try:
+                services[name] = {"status": "up", **call(getattr(self, name), "health", timeout=STATUS_TIMEOUT)}
+            except Unavailable:
+                services[name] = {"status": "down"}
+        down = sorted(name for name, state in services.items() if state["status"] == "down")
+        return {"status": "degraded" if down else "ok", "down": down, "services": services}
 
     @route("GET", "/m", summary="网格员手机页：我的网格、我的事件、上报事件、巡查", tag="console")
     def mobile_page(self, request):
@@ -399,3 +424,105 @@ class GatewayService(ReliableService):
            summary="干部买单：办理反馈", tag="affairs", body=OrderActionBody, permission=A_HANDLE)
     def order_handler_action(self, request, order_id, action):
         return call(self.grid, "act_on_service_order", order_id, {**json_body(request), "action": action})
+
+    # An action no table has matches none of the routes above: answer JSON like every other refusal, not the web
+    # server's HTML page. Undocumented on purpose (no record is read, so no sign-in is asked for either).
+    @http("POST", "/api/v1/cases/<string:case_id>/<path:action>")
+    def unknown_case_action(self, request, case_id, action):
+        return _unknown_action(cases.WORKFLOW)
+
+    @http("POST", "/api/v1/service-orders/<string:order_id>/<path:action>")
+    def unknown_order_action(self, request, order_id, action):
+        return _unknown_action(service_orders.WORKFLOW)
+
+    @http("POST", "/api/v1/disputes/<string:dispute_id>/<path:action>")
+    def unknown_dispute_action(self, request, dispute_id, action):
+        return _unknown_action(disputes.WORKFLOW)
+
+    # mediation: committees, mediators, talk offices --------------------------------------------------------
+    @route("GET", "/api/v1/mediation/reference", summary="调解参考数据：纠纷类别、重大纠纷认定依据、层级、流转表",
+           tag="mediation", permission=M_READ)
+    def mediation_reference(self, request):
+        return {"categories": mediation_domain.CATEGORIES, "major_criteria": mediation_domain.MAJOR_CRITERIA,
+                "levels": {str(k): v for k, v in mediation_domain.LEVEL_LABELS.items()},
+                "referrals": mediation_domain.REFERRAL_LABELS, "follow_up": mediation_domain.FOLLOW_UP_LABELS,
+                "workflow": disputes.WORKFLOW.table(),
+                "statuses": {str(k): v for k, v in disputes.STATUS_LABELS.items()}}
+
+    @route("GET", "/api/v1/mediation/committees", summary="人民调解委员会（可按纠纷发生地筛选可受理的调委会）",
+           tag="mediation", query={"area_code": "纠纷发生地区划代码"}, permission=M_READ)
+    def list_committees(self, request):
+        return call(self.mediation, "list_committees", request.args.get("area_code"))
+
+    @route("PUT", "/api/v1/mediation/committees/<string:committee_id>", summary="新增或修改人民调解委员会",
+           tag="mediation", body=CommitteeIn, permission=M_CONFIGURE)
+    def save_committee(self, request, committee_id):
+        return call(self.mediation, "save_committee", {**json_body(request), "committee_id": committee_id})
+
+    @route("GET", "/api/v1/mediation/mediators", summary="人民调解员", tag="mediation",
+           query={"committee_id": "调委会编号"}, permission=M_READ)
+    def list_mediators(self, request):
+        return call(self.mediation, "list_mediators", request.args.get("committee_id"))
+
+    @route("PUT", "/api/v1/mediation/mediators/<string:mediator_id>", summary="新增或修改人民调解员",
+           tag="mediation", body=MediatorIn, permission=M_CONFIGURE)
+    def save_mediator(self, request, mediator_id):
+        return call(self.mediation, "save_mediator", {**json_body(request), "mediator_id": mediator_id})
+
+    @route("GET", "/api/v1/mediation/talk-offices", summary="群众说事处及其志愿者", tag="mediation",
+           permission=M_READ)
+    def list_talk_offices(self, request):
+        return call(self.mediation, "list_talk_offices")
+
+    @route("PUT", "/api/v1/mediation/talk-offices/<string:township_code>", summary="新增或修改乡镇群众说事处",
+           tag="mediation", body=TalkOfficeIn, permission=M_CONFIGURE)
+    def save_talk_office(self, request, township_code):
+        return call(self.mediation, "save_talk_office", {**json_body(request), "township_code": township_code})
+
+    @route("GET", "/api/v1/mediation/targets", summary="三项调解指标：基层化解率、调解成功率、重大纠纷化解率",
+           tag="mediation", query={"area_code": "区划代码（默认本人辖区）", "since": "开始日期（含）",
+                                   "until": "结束日期（不含）"}, permission=M_READ)
+    def mediation_targets(self, request):
+        return call(self.mediation, "targets", request.args.get("area_code"), request.args.get("since", ""),
+                    request.args.get("until", ""))
+
+    # disputes ----------------------------------------------------------------------------------------------
+    @route("POST", "/api/v1/disputes", summary="群众说事处登记矛盾纠纷", tag="mediation", body=DisputeIn, status=201,
+           permission=M_INTAKE)
+    def register_dispute(self, request):
+        return call(self.mediation, "register_dispute", json_body(request))
+
+    @route("GET", "/api/v1/disputes", summary="矛盾纠纷列表（当事人已脱敏）", tag="mediation",
+           query={"status": "状态，可逗号分隔多个", "area_code": "区划代码", "committee_id": "调委会编号",
+                  "major": "true 只看重大纠纷", "overdue": "true 只看超期",
+                  "sort": "排序：registered_at、due_at、status，前加 - 为倒序", **PAGING}, permission=M_READ)
+    def list_disputes(self, request):
+        args = request.args
+        major = query_bool(request, "major", False) if args.get("major") else None
+        return call(self.mediation, "list_disputes", args.get("status"), args.get("area_code"),
+                    args.get("committee_id"), major, query_bool(request, "overdue", False),
+                    query_int(request, "page", 1), query_int(request, "page_size", 20), args.get("sort"))
+
+    @route("GET", "/api/v1/disputes/<string:dispute_id>", summary="纠纷详情：当事人（脱敏）、调解记录、协议、回访、流转记录",
+           tag="mediation", permission=M_READ)
+    def get_dispute(self, request, dispute_id):
+        return call(self.mediation, "get_dispute", dispute_id)
+
+    @route("PATCH", "/api/v1/disputes/<string:dispute_id>", summary="补充或更正纠纷登记信息（当事人、类别、重大纠纷依据）",
+           tag="mediation", body=DisputeChange, permission=M_INTAKE)
+    def update_dispute(self, request, dispute_id):
+        return call(self.mediation, "update_dispute", dispute_id, json_body(request))
+
+    @route("POST", "/api/v1/disputes/<string:dispute_id>/" + _any(list(disputes.WORKFLOW.transitions)),
+           summary="调解操作：受理、不予受理、记录调解、签订协议、调解不成、移送、转出、确认履行、回访、结案",
+           tag="mediation", body=disputes.ActionBody, permission=M_MEDIATE)
+    def dispute_action(self, request, dispute_id, action):
+        return call(self.mediation, "act_on_dispute", dispute_id, {**json_body(request), "action": action})
+
+    @route("GET", "/api/v1/disputes/<string:dispute_id>/case-file", summary="导出人民调解卷宗（PDF，含当事人完整信息，记录审计）",
+           tag="mediation", permission=M_MEDIATE, produces="application/pdf", audit="mediation.case_file")
+    def dispute_case_file(self, request, dispute_id):
+        found = call(self.mediation, "case_file", dispute_id)
+        return Response(base64.b64decode(found["content_base64"]), mimetype="application/pdf", headers={
+            "Content-Disposition": f"inline; filename*=UTF-8''{quote(found['filename'])}",
+            "Cache-Control": "private, no-store"})

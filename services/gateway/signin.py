@@ -15,7 +15,7 @@ WRONG = "用户名或密码错误"
 
 
 def _tokens_for(store, account: dict) -> dict:
-    claims = {"username": account["username"], "grants": account["grants"],
+    claims = {"username": account["username"], "name": account["display_name"], "grants": account["grants"],
               "must_change_password": account.get("must_change_password", False)}
     access, _ = tokens.issue(account["_id"], tokens.ACCESS, claims)
     refresh, refresh_claims = tokens.issue(account["_id"], tokens.REFRESH)

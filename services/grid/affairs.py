@@ -34,7 +34,7 @@ MAX_FILES_PER_CASE = 20
 def _actor(work) -> dict | None:
     if work.actor is None:
         return None
-    return {"id": work.actor.id, "role": work.actor.role, "name": work.username or work.actor.id}
+    return {"id": work.actor.id, "role": work.actor.role, "name": work.actor_name or work.actor.id}
 
 
 def _iso(value):
@@ -120,7 +120,7 @@ def current_patrol(work) -> dict:
 
 def list_patrols(work, area_code: str | None = None, mine: bool = False, page=1, page_size=20) -> dict:
     paging = page_request(page, page_size)
-    query = _within(work, area_code)
+    query = work.scope.within(area_code)
     if mine and work.actor:
         query["worker_id"] = work.actor.id
     result = work.store.affairs.list_patrols(query, paging.page, paging.page_size)
@@ -132,13 +132,6 @@ def present_patrol(patrol: dict) -> dict:
     return {"patrol_id": patrol["_id"], "worker_id": patrol["worker_id"], "worker_name": patrol["worker_name"],
             "grid_code": patrol["grid_code"], "started_at": _iso(patrol["started_at"]),
             "ended_at": _iso(patrol["ended_at"]), "notes": patrol["notes"], "case_ids": patrol["case_ids"]}
-
-
-def _within(work, area_code: str | None) -> dict:
-    query = work.scope.query()
-    if area_code:
-        return {"$and": [query, {"area_path": area_code}]} if query else {"area_path": area_code}
-    return query
 
 
 # cases (网格事件) ---------------------------------------------------------------------------------------
@@ -306,11 +299,9 @@ def list_cases(work, status: str | None = None, area_code: str | None = None, ca
     """Cases in scope; `status` may list several (comma-separated); `assignee=me` is the caller's own queue."""
     paging = page_request(page, page_size)
     order = sort_order(sort, CASE_SORTS, "-discovered_at")
-    query = _within(work, area_code)
-    if status:
-        wanted = [s for s in str(status).split(",") if s]
-        if any(s not in CaseStatus.__members__ for s in wanted):
-            raise ValidationFailed(f"状态应为以下之一：{'、'.join(CaseStatus.__members__)}", field="status")
+    query = work.scope.within(area_code)
+    wanted = cases.WORKFLOW.statuses(status, only=cases.OPEN if overdue else None)  # only open ones can be late
+    if wanted is not None:
         query["status"] = {"$in": wanted}
     if category:
         if category not in responsibility.CATEGORIES:
@@ -319,7 +310,6 @@ def list_cases(work, status: str | None = None, area_code: str | None = None, ca
     if assignee:
         query["assignee.id"] = work.actor.id if assignee == "me" and work.actor else assignee
     if overdue:
-        query["status"] = query.get("status") or {"$in": [s.value for s in cases.OPEN]}
         query["deadline.due_at"] = {"$lt": clock.now()}
     result = work.store.affairs.list_cases(query, paging.page, paging.page_size, order)
     result["items"] = [present_case(work, c, brief=True) for c in result["items"]]
@@ -514,11 +504,9 @@ def get_order(work, order_id: str) -> dict:
 def list_orders(work, status: str | None = None, area_code: str | None = None, assignee: str | None = None,
                 page=1, page_size=20) -> dict:
     paging = page_request(page, page_size)
-    query = _within(work, area_code)
-    if status:
-        wanted = [s for s in str(status).split(",") if s]
-        if any(s not in OrderStatus.__members__ for s in wanted):
-            raise ValidationFailed(f"状态应为以下之一：{'、'.join(OrderStatus.__members__)}", field="status")
+    query = work.scope.within(area_code)
+    wanted = service_orders.WORKFLOW.statuses(status)
+    if wanted is not None:
         query["status"] = {"$in": wanted}
     if assignee:
         query["assignee.id"] = work.actor.id if assignee == "me" and work.actor else assignee
@@ -614,21 +602,31 @@ def affairs_figures(work, area_code: str | None, since: str, until: str, as_of: 
     start, end = _day(since, "since"), _day(until, "until")
     if end <= start:
         raise ValidationFailed("结束日期应晚于开始日期", field="until")
-    now = clock.now() if as_of is None else datetime.fromisoformat(str(as_of))
+    now = clock.now() if as_of is None else _instant(as_of, "as_of")
     area = work.store.get_area(area_code or (work.scope.codes[0] if work.scope.codes else COUNTY_CODE))
     if area is None or not work.scope.allows(area.path):
         raise NotFound("区划不存在或不在辖区内", field="area_code", code="area.not_found")
-    scope = _within(work, area.code)
+    scope = work.scope.within(area.code)
     case_rows = work.store.affairs.for_figures("cases", {**scope, "discovered_at": {"$gte": start, "$lt": end}},
                                                figures.CASE_FIELDS)
     order_rows = work.store.affairs.for_figures("service_orders", {**scope, "ordered_at": {"$gte": start, "$lt": end}},
                                                 figures.ORDER_FIELDS)
     level = len(area.path)
-    children = {a.code: a.name for a in work.store.areas_by_code({r["area_path"][level] for r in case_rows + order_rows
-                                                                 if len(r["area_path"]) > level})}
+    children = {code: a.name for code, a in work.store.areas_by_code(
+        {r["area_path"][level] for r in case_rows + order_rows if len(r["area_path"]) > level}).items()}
     result = figures.compute(case_rows, order_rows, now, level, children)
     return {"area_code": area.code, "area_name": area.name, "since": since, "until": until, "as_of": now.isoformat(),
             **result}
+
+
+def _instant(value: str, field: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed("应为ISO 8601时间", field=field) from None
+    if moment.tzinfo is None:
+        raise ValidationFailed("须带时区", field=field)
+    return moment
 
 
 def _day(value: str, field: str) -> datetime:

@@ -84,7 +84,7 @@ class CaseIn(BaseModel):
     location: Annotated[str | None, Field(default=None, max_length=100, description="地点")]
     source: Source = Source.patrol
     patrol_id: str | None = None
-    party_resident_ids: Annotated[list[Annotated[str, Field(pattern=r"^R[0-9a-f]{16}$")]],
+    party_resident_ids: Annotated[list[Annotated[str, Field(pattern=r"^RS[0-9a-f]{16}$")]],
                                   Field(default_factory=list, max_length=20, description="当事居民编号")]
     client_ref: ClientRef = None
 

@@ -271,14 +271,6 @@ def present_household(household: dict, residents: list[dict] | None) -> dict:
     return out
 
 
-def _within(work, area_code: str | None) -> dict:
-    """The caller's scope, narrowed to one area when asked."""
-    query = work.scope.query()
-    if area_code:
-        return {"$and": [query, {"area_path": area_code}]} if query else {"area_path": area_code}
-    return query
-
-
 HOUSEHOLD_SORTS = {"household_number": "household_number", "registered_at": "created_at", "address": "address"}
 RESIDENT_SORTS = {"birth_year": "birth_year", "registered_at": "created_at", "household_id": "household_id"}
 
@@ -287,7 +279,7 @@ def list_households(work, area_code: str | None = None, household_number: str | 
                     page_size=20, sort: str | None = None) -> dict:
     paging = page_request(page, page_size)
     order = sort_order(sort, HOUSEHOLD_SORTS, "household_number")
-    query = _within(work, area_code)
+    query = work.scope.within(area_code)
     if household_number:
         query["household_number"] = household_number
     result = work.store.list_households(query, paging.page, paging.page_size, order)
@@ -373,7 +365,7 @@ def list_residents(work, household_id: str | None = None, area_code: str | None 
                    page_size=20, sort: str | None = None) -> dict:
     paging = page_request(page, page_size)
     order = sort_order(sort, RESIDENT_SORTS, "registered_at")
-    query = _within(work, area_code)
+    query = work.scope.within(area_code)
     if household_id:
         query["household_id"] = household_id
     result = work.store.list_residents(query, paging.page, paging.page_size, order)
@@ -486,7 +478,11 @@ def _request_of_sender(work, tracking_code: str, phone_last4: str) -> dict:
 
 def track_resident_request(work, tracking_code: str, phone_last4: str) -> dict:
     request = _request_of_sender(work, tracking_code, phone_last4)
-    return {**resident_requests.public_view(request), "order": affairs.public_order_view(work, request["_id"])}
+    view = resident_requests.public_view(request)
+    order = affairs.public_order_view(work, request["_id"])
+    if order:  # a service order's own progress is what the resident is following
+        view.update(status=order["status"], status_label=order["status_label"])
+    return {**view, "order": order}
 
 
 def rate_resident_request(work, tracking_code: str, phone_last4: str, rating, comment=None) -> dict:
@@ -496,9 +492,23 @@ def rate_resident_request(work, tracking_code: str, phone_last4: str, rating, co
     return track_resident_request(work, tracking_code, phone_last4)
 
 
+def resident_request_for_intake(work, request_id: str) -> dict:
+    """What the service taking over a resident's dispute or petition needs: the matter and the contact, in clear,
+    for that service to keep encrypted itself. Recorded as a read of personal data."""
+    request = work.store.resident_request_by_id(str(request_id or ""), work.scope.query())
+    if request is None:
+        raise NotFound("群众来件不存在", field="request_id", code="resident_request.not_found")
+    work.store.record_personal_data_read({
+        "resident_id": None, "request_id": request["_id"], "reason": "转交办理", "at": clock.now(),
+        "actor": work.actor.model_dump() if work.actor else None, "correlation_id": work.correlation_id})
+    return {"request_id": request["_id"], "kind": request["kind"], "area_code": request["area_code"],
+            "content": request["content"], "contact_name": request["contact_name"], "phone": request["phone"],
+            "submitted_at": request["submitted_at"].isoformat()}
+
+
 def list_resident_requests(work, area_code: str | None = None, page=1, page_size=20) -> dict:
     paging = page_request(page, page_size)
-    result = work.store.list_resident_requests(_within(work, area_code), paging.page, paging.page_size)
+    result = work.store.list_resident_requests(work.scope.within(area_code), paging.page, paging.page_size)
     result["items"] = [{**resident_requests.public_view(r), "request_id": r["_id"], "area_code": r["area_code"],
                         "content": r["content"], "contact_name": pii.mask_name(r["contact_name"]),
                         "phone": pii.mask_phone(r["phone"])} for r in result["items"]]

@@ -138,6 +138,11 @@ class GridService(ReliableService):
         return commands.rate_resident_request(self.db, tracking_code, phone_last4, rating, comment)
 
     @rpc
+    def get_resident_request_for_intake(self, request_id: str) -> dict:
+        """For the mediation and petitions services taking a request over (internal callers)."""
+        return commands.resident_request_for_intake(self.db, request_id)
+
+    @rpc
     def list_resident_requests(self, area_code=None, page=1, page_size=20) -> dict:
         return commands.list_resident_requests(self.db, area_code, page, page_size)
 

@@ -42,7 +42,7 @@ class OrderIn(BaseModel):
     content: Annotated[str, Field(min_length=5, max_length=1000, description="服务需求")]
     contact_name: Annotated[str, Field(min_length=1, max_length=30)]
     phone: Phone = None
-    resident_id: Annotated[str | None, Field(default=None, pattern=r"^R[0-9a-f]{16}$")]
+    resident_id: Annotated[str | None, Field(default=None, pattern=r"^RS[0-9a-f]{16}$")]
     client_ref: ClientRef = None
 
 

@@ -204,8 +204,13 @@ class GridStore:
                "phone": self.cipher.encrypt("phone", request["phone"])}
         self.db.resident_requests.insert_one(doc, session=session)
 
+    def resident_request_by_id(self, request_id: str, scope_query: dict) -> dict | None:
+        return self._opened_request(self.db.resident_requests.find_one({"_id": request_id, **scope_query}))
+
     def resident_request_by_code(self, code: str) -> dict | None:
-        doc = self.db.resident_requests.find_one({"tracking_code": code})
+        return self._opened_request(self.db.resident_requests.find_one({"tracking_code": code}))
+
+    def _opened_request(self, doc: dict | None) -> dict | None:
         if doc:
             doc["contact_name"] = self.cipher.decrypt("contact_name", doc["contact_name"])
             doc["phone"] = self.cipher.decrypt("phone", doc["phone"])

@@ -12,6 +12,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
+from services.mediation.service import MediationService
 from tests import factories
 from tests.e2e.test_gateway_http import ADMIN_PASSWORD, NEW_PASSWORD, Client, gateway_port  # noqa: F401
 from tests.harness import database, running
@@ -48,7 +49,7 @@ def shot(driver, name):
 
 
 def test_sign_in_walk_the_tree_and_reveal_with_a_reason(gateway_port, browser):
-    with running(GridService, GatewayService):
+    with running(GridService, MediationService, GatewayService):
         setup = Client(gateway_port)
         first = setup.sign_in("admin", ADMIN_PASSWORD)
         assert first["must_change_password"]
@@ -157,7 +158,7 @@ def test_resident_submits_and_tracks_a_request_without_an_account(gateway_port, 
     from services.gateway import http as gateway_http
 
     gateway_http.PUBLIC_LIMITER._buckets.clear()
-    with running(GridService, GatewayService):
+    with running(GridService, MediationService, GatewayService):
         api = Client(gateway_port)
         api.sign_in("admin", ADMIN_PASSWORD)
         api.request("POST", "/api/v1/auth/password", {"old_password": ADMIN_PASSWORD, "new_password": NEW_PASSWORD})

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from services.grid import cases, responsibility, service_orders
 from services.grid.deadlines import DeadlineRule
+from services.mediation import disputes, domain
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "grid-affairs.md").read_text(encoding="utf-8")
 
@@ -20,3 +21,10 @@ def test_the_starting_catalogue_in_the_docs_is_the_code_s():
         row = (f"| {category} | `{item['code']}` {item['name']} | {item['owner_department']} | {rule.label} | "
                f"{'是' if item['verify_on_site'] else '否'} |")
         assert row in DOC, row
+
+
+def test_the_dispute_table_in_the_docs_is_the_code_s():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "mediation.md").read_text(encoding="utf-8")
+    assert disputes.WORKFLOW.markdown() in doc
+    for text in domain.MAJOR_CRITERIA.values():
+        assert text in doc

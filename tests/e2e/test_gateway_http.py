@@ -93,7 +93,10 @@ def http(gateway_port):
 def test_health_and_console_page(http):
     assert http.request("GET", "/health") == (200, {"status": "ok"})
     status, body = http.request("GET", "/ready")
-    assert status == 200 and body["grid"]["service"] == "grid"
+    assert status == 200 and body["gateway"]["service"] == "gateway"
+    status, body = http.request("GET", "/status")
+    assert status == 200 and body["services"]["grid"]["status"] == "up"
+    assert body["services"]["mediation"]["status"] == "down" and body["down"] == ["mediation"]
     status, page = http.request("GET", "/")
     assert status == 200 and "乡治" in page
 

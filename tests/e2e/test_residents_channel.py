@@ -29,7 +29,8 @@ def test_submit_then_track_with_code_and_last_four_digits(channel):
     code = receipt["tracking_code"]
     status, seen = public.request("POST", "/api/v1/public/requests/track", {"tracking_code": code,
                                                                              "phone_last4": "1234"})
-    assert status == 200 and seen["status"] == "received" and seen["kind_label"] == "服务点单"
+    assert status == 200 and seen["kind_label"] == "服务点单"
+    assert (seen["status"], seen["status_label"]) == ("ordered", "已点单")  # the order's own progress
     assert "17100001234" not in str(seen) and "向大姐" not in str(seen)
     status, body = public.request("POST", "/api/v1/public/requests/track", {"tracking_code": code,
                                                                              "phone_last4": "9999"})

@@ -13,7 +13,7 @@ from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tests import factories
 from tests.harness import COUNTY_SCOPE, database, rpc, running
 
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+PNG = factories.PNG
 HANDLER = {"kind": "department", "id": "县消防救援大队", "name": "县消防救援大队"}
 CADRE_ASSIGNEE = {"kind": "staff", "id": "cadre-1", "name": "王干部"}
 CADRE = {"scope": ["500229"], "actor": {"id": "cadre-1", "role": "village_cadre"}, "username": "wang"}
@@ -243,3 +243,17 @@ def test_the_same_submission_sent_twice_opens_one_case_and_one_order(affairs):
     assert database("grid").cases.count_documents({}) == 1
     assert database("grid").service_orders.count_documents({}) == 1
     assert database("grid").outbox.count_documents({"event_type": "grid.service_order.placed"}) == 1
+
+
+def test_registered_residents_are_a_case_s_parties_and_travel_by_id(affairs):
+    grid, (grid_code, other_grid) = affairs
+    micro_grid = next(a["code"] for a in grid.list_areas(parent_code=grid_code)["items"])
+    resident_ids = [r["resident_id"] for r in grid.register_household(factories.household(micro_grid, 2))["residents"]]
+    case = new_case(grid, grid_code, "dispute.family", party_resident_ids=resident_ids)
+    grid.act_on_case(case["case_id"], {"action": "refer_to_mediation"})
+    event = database("grid").outbox.find_one({"event_type": "grid.case.referred_to_mediation"})
+    assert event["envelope"]["data"]["party_resident_ids"] == resident_ids
+    with rpc({"scope": [other_grid], "actor": {"id": "worker-2", "role": "grid_worker"}}) as elsewhere:
+        with pytest.raises(ValidationFailed) as refused:  # residents outside the caller's grids are not found
+            new_case(elsewhere.grid, other_grid, "dispute.family", party_resident_ids=resident_ids[:1])
+    assert refused.value.field == "party_resident_ids"
