@@ -45,7 +45,7 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
 
 def _die_with_parent() -> None:
     """A test run that is killed must not leave its database server behind, busy and holding a port."""
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG; a busy server ignores TERM
 
 
 @pytest.fixture(scope="session")

@@ -161,3 +161,43 @@ def test_a_mediator_outside_the_area_sees_nothing(mediation):
         with pytest.raises(NotFound):
             other.mediation.get_dispute(dispute["dispute_id"])
         assert other.mediation.list_disputes()["total"] == 0
+
+
+FOLLOW_UP = {"visited_on": "2026-12-31", "visitor": "李调解", "performed": "partly", "record": "已部分履行"}
+FIELDS = {"accept": {"committee_id": "MC-V1", "mediator_ids": ["M-001"]}, "hold_session": {"session": SESSION},
+          "sign_agreement": {"agreement": agreement()}, "fail": {"reason": "双方分歧较大"},
+          "escalate": {"committee_id": "MC-T1", "reason": "村级调解未果"},
+          "refer": {"referral": {"to": "litigation", "note": "引导当事人起诉"}},
+          "decline": {"reason": "已进入诉讼程序", "referral": {"to": "litigation", "note": "法院已立案"}},
+          "confirm_performance": {"reason": "已按期付款"}, "follow_up": {"follow_up": FOLLOW_UP}, "close": {}}
+PATHS = {"registered": [], "accepted": ["accept"], "in_mediation": ["accept", "hold_session"],
+         "resolved": ["accept", "hold_session", "sign_agreement"], "failed": ["accept", "hold_session", "fail"],
+         "referred": ["accept", "hold_session", "fail", "refer"],
+         "performed": ["accept", "hold_session", "sign_agreement", "confirm_performance"],
+         "followed_up": ["accept", "hold_session", "sign_agreement", "follow_up"],
+         "closed": ["accept", "hold_session", "sign_agreement", "follow_up", "close"], "declined": ["decline"]}
+
+
+def test_every_legal_transition_of_the_table_works_on_the_real_service(mediation):
+    for transition in disputes.WORKFLOW.transitions.values():
+        for source in sorted(transition.sources):
+            dispute = walk_in(mediation)
+            for action in PATHS[source]:
+                dispute = mediation.mediation.act_on_dispute(dispute["dispute_id"],
+                                                             {"action": action, **FIELDS[action]})
+            assert dispute["status"] == source
+            moved = mediation.mediation.act_on_dispute(dispute["dispute_id"], {"action": transition.action,
+                                                                               **FIELDS[transition.action]})
+            assert moved["status"] == transition.target, (transition.action, source)
+            assert moved["history"][-1]["action"] == transition.action
+
+
+def test_every_illegal_transition_from_every_status_is_refused(mediation):
+    for status, path in PATHS.items():
+        dispute = walk_in(mediation)
+        for action in path:
+            dispute = mediation.mediation.act_on_dispute(dispute["dispute_id"], {"action": action, **FIELDS[action]})
+        for action in set(disputes.WORKFLOW.transitions) - set(disputes.WORKFLOW.allowed(status)):
+            with pytest.raises(Conflict):
+                mediation.mediation.act_on_dispute(dispute["dispute_id"], {"action": action, **FIELDS[action]})
+        assert mediation.mediation.get_dispute(dispute["dispute_id"])["status"] == status
