@@ -3,7 +3,7 @@ joint committee and four professional ones, mediators, a talk office (群众说�
 volunteers, and disputes at every stage so the queue and the targets have something to show.
 
 The areas are the grid demo's (same seed, same county). Committees, mediators and talk offices are upserts;
-disputes are added only to a store that has none, so a repeated load adds nothing. Every person is made up.
+disputes carry the demo's own reference (`client_ref`), so a repeated load adds nothing. Every person is made up.
 
     python -m services.mediation.demo --load
 """
@@ -70,31 +70,32 @@ def load(rpc_call: Callable, seed: int = 500229, disputes: int = 30,
     for office in offices:
         rpc_call("save_talk_office", office)
     progress(f"调委会 {len(committees)} 个、调解员 {len(mediators)} 名、群众说事处 {len(offices)} 个已写入")
-    if rpc_call("list_disputes", None, None, None, None, False, 1, 1)["total"]:
-        progress("矛盾纠纷已有数据，不再写入演示纠纷")
-        return
     rng = random.Random(seed + 2)
     village_committees = [c for c in committees if c["level"] == "village"][:40]
     by_id = {c["committee_id"]: c for c in committees}
     first_mediator = {m["committee_ids"][0]: m["mediator_id"] for m in mediators}
     today = date.today()
-    for _ in range(disputes):
+    for n in range(disputes):
         committee = rng.choice(village_committees)
         category, summary = rng.choice(MATTERS)
-        dispute = rpc_call("register_dispute", {
+        # The demo's own reference makes a second load find the same dispute instead of adding one.
+        dispute = rpc_call("register_dispute", {"client_ref": f"demo-{seed}-{n:04d}",
             "area_code": committee["area_code"], "category": category, "summary": summary,
             "talk_office_township": committee["area_code"][:9],
             "major_reasons": ["violence_risk"] if rng.random() < 0.1 else [],
             "parties": [{"role": "applicant", "name": grid_demo.person_name(rng, True)},
                         {"role": "respondent", "name": grid_demo.person_name(rng, False)}]})
-        _walk(rpc_call, rng, dispute["dispute_id"], committee, by_id, first_mediator, today)
-    progress(f"演示矛盾纠纷 {disputes} 件已写入")
+        stage = rng.choice(STAGES)
+        if dispute["status"] == "registered":  # a dispute loaded before has moved on, or was meant to stay
+            _walk(rpc_call, dispute["dispute_id"], stage, committee, by_id, first_mediator, today)
+    progress(f"演示矛盾纠纷 {disputes} 件已就绪")
 
 
-def _walk(rpc_call, rng, dispute_id, committee, by_id, first_mediator, today) -> None:
+STAGES = ["registered", "accepted", "session", "resolved", "followed", "closed", "failed", "escalated"]
+
+
+def _walk(rpc_call, dispute_id, stage, committee, by_id, first_mediator, today) -> None:
     act = lambda action, **fields: rpc_call("act_on_dispute", dispute_id, {"action": action, **fields})  # noqa: E731
-    stage = rng.choice(["registered", "accepted", "session", "resolved", "followed", "closed", "failed",
-                        "escalated"])
     if stage == "registered":
         return
     act("accept", committee_id=committee["committee_id"], mediator_ids=[first_mediator[committee["committee_id"]]])
