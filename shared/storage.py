@@ -53,6 +53,12 @@ class Work:
         self.correlation_id = worker_ctx.data.get("correlation_id") or worker_ctx.call_id
         self.causation_id = None
 
+    def actor_ref(self) -> dict | None:
+        """Who is acting, as histories record it: id, role and the name colleagues know them by."""
+        if self.actor is None:
+            return None
+        return {"id": self.actor.id, "role": self.actor.role, "name": self.actor_name or self.actor.id}
+
     def transaction(self, fn):
         """Run fn(tx) atomically; the events it emitted are published right after the commit."""
         last: list[Transaction] = []

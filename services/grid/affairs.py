@@ -31,12 +31,6 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_CASE = 20
 
 
-def _actor(work) -> dict | None:
-    if work.actor is None:
-        return None
-    return {"id": work.actor.id, "role": work.actor.role, "name": work.actor_name or work.actor.id}
-
-
 def _iso(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
@@ -73,7 +67,7 @@ def save_item(work, payload: dict) -> dict:
     if current and all(current.get(k) == v for k, v in fields.items()):
         return responsibility.present(current)
     doc = responsibility.version_doc(item, (current["version"] + 1) if current else 1, clock.now(),
-                                     (_actor(work) or {}).get("name"))
+                                     (work.actor_ref() or {}).get("name"))
     try:
         work.transaction(lambda tx: work.store.affairs.add_item_version(doc, tx.session))
     except Exception as exc:
@@ -86,7 +80,7 @@ def save_item(work, payload: dict) -> dict:
 # patrols (巡查) -----------------------------------------------------------------------------------------
 def start_patrol(work, grid_code: str) -> dict:
     grid = _area_in_scope(work, str(grid_code or ""), (AreaKind.grid,), "grid_code")
-    actor = _actor(work) or {"id": "system", "name": "系统"}
+    actor = work.actor_ref() or {"id": "system", "name": "系统"}
     open_patrol = work.store.affairs.open_patrol_of(actor["id"])
     if open_patrol:
         raise Conflict("已有进行中的巡查，请先结束", field="grid_code", code="patrol.already_open")
@@ -100,7 +94,7 @@ def end_patrol(work, patrol_id: str, notes: str | None = None) -> dict:
     patrol = work.store.affairs.get_patrol(patrol_id, work.scope.query())
     if patrol is None:
         raise NotFound("巡查记录不存在", field="patrol_id", code="patrol.not_found")
-    actor = _actor(work)
+    actor = work.actor_ref()
     if actor and patrol["worker_id"] != actor["id"]:
         raise Forbidden("只能结束自己的巡查", code="patrol.not_yours")
     if notes is not None and (not isinstance(notes, str) or len(notes) > 1000):
@@ -113,7 +107,7 @@ def end_patrol(work, patrol_id: str, notes: str | None = None) -> dict:
 
 
 def current_patrol(work) -> dict:
-    actor = _actor(work)
+    actor = work.actor_ref()
     patrol = work.store.affairs.open_patrol_of(actor["id"]) if actor else None
     return {"patrol": present_patrol(patrol) if patrol else None}
 
@@ -146,7 +140,7 @@ def open_case(work, payload: dict) -> dict:
     item = work.store.affairs.current_item(case_in.item_code)
     if item is None or not item["active"]:
         raise ValidationFailed("责任事项不存在或已停用", field="item_code", code="responsibility_item.not_found")
-    actor = _actor(work) or {"id": "system", "role": None, "name": "系统"}
+    actor = work.actor_ref() or {"id": "system", "role": None, "name": "系统"}
     if case_in.patrol_id:
         patrol = work.store.affairs.get_patrol(case_in.patrol_id, work.scope.query())
         if patrol is None or patrol["ended_at"] is not None or patrol["grid_code"] != grid.code:
@@ -188,7 +182,7 @@ def act_on_case(work, case_id: str, payload: dict) -> dict:
     command = parse(ActionIn, payload)
     case = _case_in_scope(work, case_id)
     transition = cases.WORKFLOW.step(case["status"], command.action, command.model_dump())
-    actor = _actor(work)
+    actor = work.actor_ref()
     cases.check_rules(case, transition, actor["id"] if actor else None)
     township = work.store.get_area(case["area_path"][1]) if command.action == "report" else None
     assignee = cases.assignee_after(case, transition, command, township.name if township else "")
@@ -365,7 +359,7 @@ def attach_case_file(work, case_id: str, stage: str, filename: str, content_base
     if kind is None:
         raise ValidationFailed("只接受 JPEG、PNG 图片或 PDF 文件", field="file", code="file.bad_type")
     name = (str(filename or "file").replace("/", "_").replace("\\", "_"))[-80:]
-    actor = _actor(work)
+    actor = work.actor_ref()
     file_id = work.store.affairs.put_file(content, name, kind, {"case_id": case["_id"], "stage": stage})
     attachment = {"file_id": file_id, "stage": stage, "stage_label": FILE_STAGES[stage], "filename": name,
                   "content_type": kind, "size": len(content), "at": clock.now(),
@@ -399,7 +393,7 @@ def place_order(work, payload: dict) -> dict:
         if known:
             return present_order(known)
     order = _order_doc(area, "grid_worker", order_in.content, order_in.contact_name, order_in.phone,
-                       order_in.resident_id, None, _actor(work))
+                       order_in.resident_id, None, work.actor_ref())
     if order_in.client_ref:
         order["client_ref"] = order_in.client_ref
     try:
@@ -455,7 +449,7 @@ def rate_order_publicly(work, request: dict, rating, comment) -> dict:
 
 def _move_order(work, order: dict, command: OrderActionIn) -> dict:
     transition = service_orders.WORKFLOW.step(order["status"], command.action, command.model_dump())
-    actor = _actor(work)
+    actor = work.actor_ref()
     service_orders.check_rules(order, transition, actor["id"] if actor else None)
     target = service_orders.target_of(transition, command)
     now = clock.now()
@@ -559,12 +553,7 @@ def sweep_deadlines(work, as_of: str | None = None) -> dict:
     if as_of is not None:
         if config.is_production():
             raise Forbidden("生产环境不能指定时间", field="as_of", code="sweep.as_of_forbidden")
-        try:
-            now = datetime.fromisoformat(str(as_of))
-        except ValueError:
-            raise ValidationFailed("应为ISO 8601时间", field="as_of") from None
-        if now.tzinfo is None:
-            raise ValidationFailed("须带时区", field="as_of")
+        now = clock.parse_local(as_of, "as_of", need_offset=True)
     raised = {"cases": 0, "service_orders": 0}
     for collection, open_statuses in (("cases", cases.OPEN), ("service_orders", service_orders.OPEN)):
         for record in work.store.affairs.overdue(collection, open_statuses, now):
@@ -599,10 +588,10 @@ def _escalate(work, collection: str, record: dict, level: Escalation, now) -> bo
 # figures (统计) ---------------------------------------------------------------------------------------
 def affairs_figures(work, area_code: str | None, since: str, until: str, as_of: str | None = None) -> dict:
     """Cases and orders discovered or placed in [since, until), in scope and under `area_code`."""
-    start, end = _day(since, "since"), _day(until, "until")
+    start, end = clock.parse_local(since, "since"), clock.parse_local(until, "until")
     if end <= start:
         raise ValidationFailed("结束日期应晚于开始日期", field="until")
-    now = clock.now() if as_of is None else _instant(as_of, "as_of")
+    now = clock.now() if as_of is None else clock.parse_local(as_of, "as_of", need_offset=True)
     area = work.store.get_area(area_code or (work.scope.codes[0] if work.scope.codes else COUNTY_CODE))
     if area is None or not work.scope.allows(area.path):
         raise NotFound("区划不存在或不在辖区内", field="area_code", code="area.not_found")
@@ -619,19 +608,3 @@ def affairs_figures(work, area_code: str | None, since: str, until: str, as_of: 
             **result}
 
 
-def _instant(value: str, field: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationFailed("应为ISO 8601时间", field=field) from None
-    if moment.tzinfo is None:
-        raise ValidationFailed("须带时区", field=field)
-    return moment
-
-
-def _day(value: str, field: str) -> datetime:
-    try:
-        day = datetime.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationFailed("应为日期，如 2026-01-01", field=field) from None
-    return day if day.tzinfo else day.replace(tzinfo=deadlines.LOCAL)

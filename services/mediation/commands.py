@@ -24,12 +24,6 @@ def _iso(value):
     return value.isoformat() if isinstance(value, (datetime, date)) else value
 
 
-def _actor(work) -> dict | None:
-    if work.actor is None:
-        return None
-    return {"id": work.actor.id, "role": work.actor.role, "name": work.actor_name or work.actor.id}
-
-
 def _in_scope(work, code: str, field: str) -> list[str]:
     path = area_path(code)
     if not work.scope.allows(path):
@@ -133,7 +127,7 @@ def register_dispute(work, payload: dict) -> dict:
         return present_dispute(known)
     parties = [p.model_dump(mode="json") for p in dispute_in.parties]
     doc = _new_dispute("talk_office", dispute_in.talk_office_township, dispute_in.area_code, dispute_in.category,
-                       dispute_in.summary, parties, dispute_in.major_reasons, _actor(work), key)
+                       dispute_in.summary, parties, dispute_in.major_reasons, work.actor_ref(), key)
 
     def save(tx):
         work.store.insert_dispute(doc, tx.session)
@@ -206,7 +200,7 @@ def update_dispute(work, dispute_id: str, payload: dict, fetch=None) -> dict:
                "parties": [work.store.seal_party(p.model_dump(mode="json")) for p in valid.parties],
                "major_reasons": valid.major_reasons, "major": bool(valid.major_reasons)}
     entry = {"action": "update", "from": dispute["status"], "to": dispute["status"], "at": clock.now(),
-             "actor": _actor(work), "note": "补充或更正登记信息", "level": dispute["level"]}
+             "actor": work.actor_ref(), "note": "补充或更正登记信息", "level": dispute["level"]}
 
     def save(tx):
         moved = work.store.move_dispute(dispute, changes, entry, tx.session)
@@ -224,7 +218,7 @@ def act(work, dispute_id: str, payload: dict) -> dict:
     transition = disputes.WORKFLOW.step(dispute["status"], command.action,
                                         command.model_dump(exclude_defaults=False))
     now = clock.now()
-    actor = _actor(work)
+    actor = work.actor_ref()
     changes: dict = {"status": transition.target.value}
     push: dict = {}
     note = command.reason
@@ -372,7 +366,7 @@ def present_dispute(d: dict, full: bool = False) -> dict:
     agreement = d.get("agreement")
     if agreement:
         until = domain.judicial_confirmation_until(agreement)
-        days_left = (until - now.astimezone(LOCAL).date()).days
+        days_left = (until - now.astimezone(clock.LOCAL).date()).days
         agreement = {**agreement, "judicial_confirmation_until": until.isoformat(),
                      "judicial_confirmation_days_left": max(0, days_left),
                      "judicial_confirmation_open": days_left >= 0}
@@ -390,23 +384,14 @@ def present_dispute(d: dict, full: bool = False) -> dict:
 
 # targets --------------------------------------------------------------------------------------------
 def compute_targets(work, area_code: str | None, since: str, until: str, as_of: str | None = None) -> dict:
-    start, end = _day(since, "since"), _day(until, "until")
+    start, end = clock.parse_local(since, "since"), clock.parse_local(until, "until")
     if end <= start:
         raise ValidationFailed("结束日期应晚于开始日期", field="until")
     code = area_code or (work.scope.codes[0] if work.scope.codes else "500229")
     path = _in_scope(work, code, "area_code")
-    now = clock.now() if as_of is None else _day(as_of, "as_of")  # local time unless it carries an offset
+    now = clock.now() if as_of is None else clock.parse_local(as_of, "as_of")  # local time unless it carries an offset
     rows = work.store.for_targets({**work.scope.within(code), "registered_at": {"$gte": start, "$lt": end}})
     return {"area_code": code, "since": since, "until": until, "as_of": now.isoformat(),
             **targets.compute(rows, now, len(path))}
 
 
-LOCAL = targets.LOCAL
-
-
-def _day(value: str, field: str) -> datetime:
-    try:
-        day = datetime.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationFailed("应为日期，如 2026-01-01", field=field) from None
-    return day if day.tzinfo else day.replace(tzinfo=LOCAL)
