@@ -18,6 +18,7 @@ from services.grid.service_orders import OrderActionBody, OrderIn
 from services.mediation import disputes, domain as mediation_domain
 from services.mediation.commands import DisputeChange
 from services.mediation.domain import CommitteeIn, DisputeIn, MediatorIn, TalkOfficeIn
+from shared import config
 from shared.calls import call
 from shared.errors import NotFound, Unavailable, ValidationFailed
 from shared.service import ReliableService
@@ -27,7 +28,10 @@ from . import signin
 from .accounts import (A_ATTACH, A_CONFIGURE, A_DISPATCH, A_HANDLE, A_READ, A_REPORT, AUDIT, IMPORT, M_CONFIGURE,
                        M_INTAKE, M_MEDIATE, M_READ, READ, REVEAL, STAFF, WRITE, AccountIn, Grant, handlers_for)
 from .caller import SELF, Caller
+from .credit_routes import CreditRoutes
 from .http import json_body, json_response, query_bool, query_int, route
+from .org_routes import OrgRoutes
+from .petition_routes import PetitionRoutes
 from .store import GatewayStore
 
 STATIC = Path(__file__).parent / "static"
@@ -57,7 +61,9 @@ def _unknown_action(workflow) -> Response:
     return json_response(error.to_dict(), error.status)
 
 
-class GatewayService(ReliableService):
+class GatewayService(PetitionRoutes, OrgRoutes, CreditRoutes, ReliableService):
+    """The registry, grid affairs and mediation routes are here; each later domain's routes are a mixin of their
+    own module (petition_routes, org_routes, credit_routes), and its console pages a script of /console."""
     name = "gateway"
     db = Storage(GatewayStore)
     caller = Caller()
@@ -163,7 +169,8 @@ class GatewayService(ReliableService):
     @route("GET", "/status", summary="各服务运行状态（逐个检查，不可用的服务标为 down）", tag="ops")
     def status(self, request):
         services = {}
-        for name in ("grid", "mediation"):
+        # Every service the gateway talks to: those with an RpcProxy here (a later domain's mixin declares its own).
+        for name in (n for n in config.SERVICES if isinstance(getattr(type(self), n, None), RpcProxy)):
             try:
                 services[name] = {"status": "up", **call(getattr(self, name), "health", timeout=STATUS_TIMEOUT)}
             except Unavailable:
@@ -174,6 +181,12 @@ class GatewayService(ReliableService):
     @route("GET", "/m", summary="网格员手机页：我的网格、我的事件、上报事件、巡查", tag="console")
     def mobile_page(self, request):
         return Response((STATIC / "mobile.html").read_bytes(), mimetype="text/html")
+
+    @route("GET", "/console/<any(petitions,org,credit):domain>.js", summary="控制台各业务页面的脚本", tag="console",
+           produces="text/javascript")
+    def console_script(self, request, domain):
+        return Response((STATIC / "console" / f"{domain}.js").read_bytes(), mimetype="text/javascript",
+                        headers={"Cache-Control": "no-cache"})
 
     @route("GET", "/", summary="控制台首页", tag="console")
     def console(self, request):

@@ -1,0 +1,1 @@
+// The credit pages of the console: see addSections and OPENERS in index.html.

@@ -1,0 +1,1 @@
+// The org pages of the console: see addSections and OPENERS in index.html.

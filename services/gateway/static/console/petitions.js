@@ -1,0 +1,1 @@
+// The petitions pages of the console: see addSections and OPENERS in index.html.
