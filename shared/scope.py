@@ -7,6 +7,11 @@ outside the scope is not found rather than refused. No scope in the context mean
 from dataclasses import dataclass
 
 
+def area_path(code: str) -> list[str]:
+    """Area codes nest by prefix (6, 9, 12, 15, 18 digits): the path of a code is its prefixes."""
+    return [code[:n] for n in (6, 9, 12, 15, 18) if n <= len(code)]
+
+
 @dataclass(frozen=True)
 class Scope:
     codes: tuple[str, ...] | None

@@ -1,31 +1,18 @@
-"""Handling deadlines (办理时限): calendar or working days after the start, the warning window before the due time,
-and the escalation ladder once it has passed. Plain rules; the time is always passed in.
-
-Days count in Asia/Shanghai, where the staff work: a case reported at 23:30 on a Friday counts from that Friday.
-A deadline of N days ends at midnight after the Nth day. Working days follow China's official calendar
-(`chinese-calendar`), which knows the public holidays and the weekend days made into working days; for a year it
-does not cover yet, Monday to Friday is the best that can be said, and the log says so.
+"""Handling deadlines (办理时限): calendar or working days after the start (counted by shared.clock), the warning
+window before the due time, and the escalation ladder once it has passed. Plain rules; the time is always passed in.
 """
-import logging
-from datetime import date, datetime, time, timedelta, timezone
-from enum import IntEnum, StrEnum
+from datetime import datetime, timedelta
+from enum import IntEnum
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
-import chinese_calendar
 from pydantic import BaseModel, ConfigDict, Field
 
-log = logging.getLogger(__name__)
-LOCAL = ZoneInfo("Asia/Shanghai")
+from shared.clock import DayKind, end_after, is_working_day  # noqa: F401 - the grid's rules speak of them
+
 # Overdue cases go to the township at once and to the county when still open this long after the due time.
 COUNTY_AFTER = timedelta(days=3)
 # "临期": the last quarter of the time allowed, and never more than the last day.
 WARN_SHARE, WARN_MAX = 0.25, timedelta(days=1)
-
-
-class DayKind(StrEnum):
-    calendar = "calendar"  # 自然日
-    working = "working"    # 工作日
 
 
 class DeadlineRule(BaseModel):
@@ -47,26 +34,9 @@ class Escalation(IntEnum):
 ESCALATION_LABELS = {Escalation.none: "未升级", Escalation.township: "已升级至乡镇", Escalation.county: "已升级至县级"}
 
 
-def is_working_day(day: date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        log.warning("official calendar does not cover %s; counting Monday to Friday", day.year)
-        return day.weekday() < 5
-
-
 def due_at(start: datetime, rule: DeadlineRule) -> datetime:
     """When something started at `start` must be finished under `rule` (UTC)."""
-    day = start.astimezone(LOCAL).date()
-    if rule.day_kind == DayKind.calendar:
-        day += timedelta(days=rule.days)
-    else:
-        counted = 0
-        while counted < rule.days:
-            day += timedelta(days=1)
-            counted += is_working_day(day)
-    end_of_day = datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL)
-    return end_of_day.astimezone(timezone.utc)
+    return end_after(start, rule.days, rule.day_kind)
 
 
 def warn_from(start: datetime, due: datetime) -> datetime:

@@ -11,17 +11,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared.pii import IdNumber, Phone
+from shared.scope import area_path  # noqa: F401 - the service's rules speak of it
 
 AreaCode = Annotated[str, Field(pattern=r"^500229(\d{3}){0,3}$", description="区划代码（县、乡镇、村或网格）")]
 Text = Annotated[str, Field(min_length=2, max_length=2000)]
 Short = Annotated[str, Field(min_length=1, max_length=60)]
 # 《人民调解法》第三十三条: the parties may apply for judicial confirmation within 30 days of the agreement taking effect.
 JUDICIAL_CONFIRMATION_DAYS = 30
-
-
-def area_path(code: str) -> list[str]:
-    """Area codes nest by prefix (6, 9, 12, 15, 18 digits): the path of a code is its prefixes."""
-    return [code[:n] for n in (6, 9, 12, 15, 18) if n <= len(code)]
 
 
 class Model(BaseModel):

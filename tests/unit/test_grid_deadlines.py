@@ -11,6 +11,7 @@ import chinese_calendar
 import pytest
 from pydantic import ValidationError
 
+from shared import clock
 from services.grid import deadlines
 from services.grid.deadlines import DayKind, DeadlineRule, Escalation
 
@@ -78,7 +79,7 @@ def test_a_year_the_official_calendar_does_not_cover_falls_back_to_monday_to_fri
         chinese_calendar.is_workday(date(2099, 1, 1))
     # Thursday 1 January 2099 10:00: Fri 2 (1), Sat and Sun skipped, Mon 5 (2). New Year's Day itself is not
     # known to be a holiday, so nothing else is skipped.
-    with caplog.at_level(logging.WARNING, logger=deadlines.__name__):
+    with caplog.at_level(logging.WARNING, logger="shared.clock"):
         due = deadlines.due_at(datetime(2099, 1, 1, 10, 0, tzinfo=CST), working(2))
     assert due == datetime(2099, 1, 5, 16, 0, tzinfo=UTC)
     assert any("2099" in r.getMessage() for r in caplog.records)
@@ -88,7 +89,7 @@ def test_the_fallback_when_the_calendar_gives_up_on_a_year(monkeypatch):
     def uncovered(day):
         raise NotImplementedError(f"no available data for year {day.year}")
 
-    monkeypatch.setattr(deadlines.chinese_calendar, "is_workday", uncovered)
+    monkeypatch.setattr(clock.chinese_calendar, "is_workday", uncovered)
     # With no calendar, 1 October 2025 (Wednesday) is an ordinary working day and the make-up Sunday is a rest
     # day: Tuesday 30 September + 3 working days is Wed 1, Thu 2, Fri 3 October.
     assert deadlines.due_at(datetime(2025, 9, 30, 10, 0, tzinfo=CST), working(3)) == \
