@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from services.petitions import petitions
 from shared.errors import Forbidden
 
 
@@ -43,18 +44,23 @@ A_READ, A_REPORT, A_DISPATCH, A_HANDLE, A_ATTACH, A_CONFIGURE = (
 M_READ, M_INTAKE, M_MEDIATE, M_CONFIGURE = ("mediation.read", "mediation.intake", "mediation.mediate",
                                             "mediation.configure")
 MEDIATION_ALL = frozenset({M_READ, M_INTAKE, M_MEDIATE, M_CONFIGURE})
+# Petitions: read; register (the petitions office's duties); handle (the receiving unit's and the reviewing
+# organ's); supervise (supervision orders, leaders' ownership, visits, hard cases). Defined with the table.
+P_READ, P_REGISTER, P_HANDLE, P_SUPERVISE = (petitions.P_READ, petitions.P_REGISTER, petitions.P_HANDLE,
+                                             petitions.P_SUPERVISE)
+PETITIONS_ALL = frozenset({P_READ, P_REGISTER, P_HANDLE, P_SUPERVISE})
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.county_admin: frozenset({READ, WRITE, IMPORT, REVEAL, STAFF, A_READ, A_REPORT, A_DISPATCH, A_HANDLE,
-                                  A_ATTACH, A_CONFIGURE, *MEDIATION_ALL}),
+                                  A_ATTACH, A_CONFIGURE, *MEDIATION_ALL, *PETITIONS_ALL}),
     Role.township_staff: frozenset({READ, WRITE, IMPORT, REVEAL, A_READ, A_REPORT, A_DISPATCH, A_HANDLE,
-                                    A_ATTACH, *MEDIATION_ALL}),
+                                    A_ATTACH, *MEDIATION_ALL, P_READ, P_REGISTER, P_HANDLE}),
     Role.village_cadre: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_HANDLE, A_ATTACH, M_READ, M_INTAKE,
-                                   M_MEDIATE}),
+                                   M_MEDIATE, P_READ, P_REGISTER}),
     Role.grid_worker: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_ATTACH, M_READ}),
     Role.mediator: frozenset({READ, A_READ, M_READ, M_INTAKE, M_MEDIATE}),
-    Role.petition_officer: frozenset({READ, A_READ, M_READ}),
-    Role.department_user: frozenset({READ, A_READ, A_HANDLE, A_ATTACH}),
-    Role.leader: frozenset({READ, A_READ, M_READ}),
+    Role.petition_officer: frozenset({READ, A_READ, M_READ, *PETITIONS_ALL}),
+    Role.department_user: frozenset({READ, A_READ, A_HANDLE, A_ATTACH, P_READ, P_HANDLE}),
+    Role.leader: frozenset({READ, A_READ, M_READ, P_READ, P_SUPERVISE}),
     Role.auditor: frozenset({AUDIT}),
 }
 

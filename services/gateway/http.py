@@ -13,7 +13,7 @@ from nameko.exceptions import UnknownService
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Response
 
-from shared.errors import TooManyRequests, Unavailable, ValidationFailed, XiangzhiError
+from shared.errors import NotFound, TooManyRequests, Unavailable, ValidationFailed, XiangzhiError
 from shared.storage import Storage
 
 from .accounts import RateLimiter
@@ -152,3 +152,10 @@ def query_bool(request, name: str, default: bool) -> bool:
     if value.lower() in ("0", "false", "no"):
         return False
     raise ValidationFailed("应为 true 或 false", field=name)
+
+
+def unknown_action(workflow) -> Response:
+    """An action no transition table has: JSON like every other refusal, not the web server's HTML page."""
+    error = NotFound(f"没有此操作，操作应为以下之一：{'、'.join(workflow.transitions)}", field="action",
+                     code=f"{workflow.noun}.unknown_action")
+    return json_response(error.to_dict(), error.status)

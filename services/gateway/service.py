@@ -29,7 +29,7 @@ from .accounts import (A_ATTACH, A_CONFIGURE, A_DISPATCH, A_HANDLE, A_READ, A_RE
                        M_INTAKE, M_MEDIATE, M_READ, READ, REVEAL, STAFF, WRITE, AccountIn, Grant, handlers_for)
 from .caller import SELF, Caller
 from .credit_routes import CreditRoutes
-from .http import json_body, json_response, query_bool, query_int, route
+from .http import json_body, json_response, query_bool, query_int, route, unknown_action
 from .org_routes import OrgRoutes
 from .petition_routes import PetitionRoutes
 from .store import GatewayStore
@@ -53,12 +53,6 @@ def _upload(request, limit: int) -> tuple[str, bytes]:
     if len(content) > limit:
         raise ValidationFailed(f"文件过大（上限{limit // 1024 // 1024}MB）", field="file", code="file.too_large")
     return upload.filename, content
-
-
-def _unknown_action(workflow) -> Response:
-    error = NotFound(f"没有此操作，操作应为以下之一：{'、'.join(workflow.transitions)}", field="action",
-                     code=f"{workflow.noun}.unknown_action")
-    return json_response(error.to_dict(), error.status)
 
 
 class GatewayService(PetitionRoutes, OrgRoutes, CreditRoutes, ReliableService):
@@ -91,8 +85,8 @@ class GatewayService(PetitionRoutes, OrgRoutes, CreditRoutes, ReliableService):
            public_write=True)
     def track_request(self, request):
         body = json_body(request)
-        return call(self.grid, "track_resident_request", str(body.get("tracking_code", "")),
-                    str(body.get("phone_last4", "")))
+        code, last4 = str(body.get("tracking_code", "")), str(body.get("phone_last4", ""))
+        return self.petition_of_request(call(self.grid, "track_resident_request", code, last4), code, last4)
 
     @route("GET", "/api/v1/resident-requests", summary="群众来件列表（联系人已脱敏）", tag="registry",
            query={"area_code": "区划代码", **PAGING}, permission=READ)
@@ -442,15 +436,15 @@ class GatewayService(PetitionRoutes, OrgRoutes, CreditRoutes, ReliableService):
     # server's HTML page. Undocumented on purpose (no record is read, so no sign-in is asked for either).
     @http("POST", "/api/v1/cases/<string:case_id>/<path:action>")
     def unknown_case_action(self, request, case_id, action):
-        return _unknown_action(cases.WORKFLOW)
+        return unknown_action(cases.WORKFLOW)
 
     @http("POST", "/api/v1/service-orders/<string:order_id>/<path:action>")
     def unknown_order_action(self, request, order_id, action):
-        return _unknown_action(service_orders.WORKFLOW)
+        return unknown_action(service_orders.WORKFLOW)
 
     @http("POST", "/api/v1/disputes/<string:dispute_id>/<path:action>")
     def unknown_dispute_action(self, request, dispute_id, action):
-        return _unknown_action(disputes.WORKFLOW)
+        return unknown_action(disputes.WORKFLOW)
 
     # mediation: committees, mediators, talk offices --------------------------------------------------------
     @route("GET", "/api/v1/mediation/reference", summary="调解参考数据：纠纷类别、重大纠纷认定依据、层级、流转表",

@@ -503,6 +503,7 @@ def resident_request_for_intake(work, request_id: str) -> dict:
         "actor": work.actor.model_dump() if work.actor else None, "correlation_id": work.correlation_id})
     return {"request_id": request["_id"], "kind": request["kind"], "area_code": request["area_code"],
             "content": request["content"], "contact_name": request["contact_name"], "phone": request["phone"],
+            "tracking_code": request["tracking_code"],
             "submitted_at": request["submitted_at"].isoformat()}
 
 

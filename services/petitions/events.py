@@ -1,12 +1,85 @@
-"""The petitions service's events. Its service arrives with the petitions issue; the conversion to mediation is
-written now because the mediation service consumes it. Ids and codes only."""
+"""The petitions service's events. Ids, codes, categories and flags only: never a petitioner's name, ID number,
+phone, or the matter's words (the risk service counts these; department systems subscribe to them)."""
 from datetime import datetime
+from typing import Literal
 
 from pydantic import Field
 
 from shared.events import EventData, event
 
 SOURCE = "petitions"
+
+
+class PetitionEvent(EventData):
+    petition_id: str
+    channel: Literal["online", "letter", "visit", "phone"]
+    category: str
+    collective: bool = Field(description="集体访（五人以上）")
+    repeat: bool = Field(description="重复信访")
+    hard_case: bool = Field(description="疑难信访（骨头案）")
+    area_code: str
+    village_code: str | None
+    township_code: str
+    first_handler: str | None = Field(description="首办责任单位")
+    unit: str | None = Field(description="当前承办单位")
+    status: str
+
+
+@event(SOURCE, "petition.received", summary="信访件登记 (a petition was received on one of the four channels)")
+class PetitionReceived(PetitionEvent):
+    pass
+
+
+@event(SOURCE, "petition.assigned", summary="转送交办 (assigned to a receiving unit with a deadline)")
+class PetitionAssigned(PetitionEvent):
+    due_at: datetime
+
+
+@event(SOURCE, "petition.transferred",
+       summary="改转其他单位 (moved to another unit; the first handler stays accountable)")
+class PetitionTransferred(PetitionEvent):
+    from_unit: str
+
+
+@event(SOURCE, "petition.accepted", summary="受理 (the receiving unit accepted it; the 60-day handling clock starts)")
+class PetitionAccepted(PetitionEvent):
+    handle_due_at: datetime
+
+
+@event(SOURCE, "petition.extended", summary="延期 (handling extended with a reason and an approval, at most 30 days)")
+class PetitionExtended(PetitionEvent):
+    extension_days: int = Field(description="累计延长天数")
+    handle_due_at: datetime
+
+
+@event(SOURCE, "petition.replied", summary="答复 (the written reply was issued)")
+class PetitionReplied(PetitionEvent):
+    on_time: bool
+
+
+@event(SOURCE, "petition.overdue", summary="逾期 (a statutory clock passed; supervision is raised to the level given)")
+class PetitionOverdue(PetitionEvent):
+    clock: str = Field(description="register, notice, handle, review, re_review")
+    due_at: datetime
+    supervision_level: Literal["general", "key", "listed"]
+
+
+@event(SOURCE, "petition.review_requested", summary="请求复查或复核 (the petitioner asked for a review or a second review)")
+class PetitionReviewRequested(PetitionEvent):
+    stage: Literal["review", "re_review"]
+
+
+@event(SOURCE, "petition.concluded", summary="办结 (concluded: not accepted, concluded after the reply or a review, "
+                                              "or finally after the second review)")
+class PetitionConcluded(PetitionEvent):
+    outcome: Literal["not_accepted", "replied", "reviewed", "re_reviewed"]
+
+
+@event(SOURCE, "petition.repeat_detected",
+       summary="重复信访 (the same petitioner on a similar matter again; linked to the first petition)")
+class PetitionRepeatDetected(PetitionEvent):
+    repeat_of: str = Field(description="该信访人同类事项的第一件信访件")
+    repeat_count: int = Field(description="连同本件的件数")
 
 
 @event(SOURCE, "petition.converted_to_mediation",

@@ -1,0 +1,96 @@
+"""Petitions (信访): registration on the four channels, the statutory clocks, first-handler responsibility,
+assignment and supervision, leaders' ownership and visits, repeats and hard cases, conversion to mediation, the
+figures, and the petitioner's own view. Entrypoints only; rules in domain.py, petitions.py, clocks.py and
+figures.py, storage in store.py, the service layer in commands.py."""
+from nameko.rpc import RpcProxy
+from nameko.timer import timer
+
+from shared.calls import call
+from shared.service import ReliableService, rpc
+from shared.storage import Storage
+from shared.subscriber import handles
+
+from . import commands
+from .store import PetitionsStore
+
+INTAKE_TIMEOUT_SECONDS = 5
+
+
+class PetitionsService(ReliableService):
+    name = "petitions"
+    db = Storage(PetitionsStore)
+    grid = RpcProxy("grid")
+
+    # the online channel: residents' requests the grid service receives ---------------------------------------
+    @handles("grid", "resident_request.received")
+    def open_from_resident_request(self, tx, envelope):
+        commands.from_resident_request(self.db, tx, envelope, self._intake)
+
+    # registration and transitions -----------------------------------------------------------------------------
+    @rpc
+    def register_petition(self, payload: dict) -> dict:
+        """A petition by letter, visit or phone (or online on the petitioner's behalf), registered by an officer."""
+        return commands.register(self.db, payload)
+
+    @rpc
+    def act_on_petition(self, petition_id: str, payload: dict, as_of: str | None = None) -> dict:
+        """One transition of the petition's table: {action, unit?, reason?, notice?, reply?, opinion?, days?, ...};
+        `as_of` (tests only) acts as if it were that time."""
+        return commands.act(self.db, petition_id, payload, as_of)
+
+    @rpc
+    def supervise(self, petition_id: str, payload: dict) -> dict:
+        return commands.supervise(self.db, petition_id, payload)
+
+    @rpc
+    def own_case(self, petition_id: str, payload: dict) -> dict:
+        return commands.own_case(self.db, petition_id, payload)
+
+    @rpc
+    def record_visit(self, petition_id: str, payload: dict) -> dict:
+        return commands.record_visit(self.db, petition_id, payload)
+
+    @rpc
+    def mark_hard_case(self, petition_id: str, payload: dict) -> dict:
+        return commands.mark_hard_case(self.db, petition_id, payload)
+
+    # reads -----------------------------------------------------------------------------------------------------
+    @rpc
+    def get_petition(self, petition_id: str) -> dict:
+        return commands.get(self.db, petition_id)
+
+    @rpc
+    def list_petitions(self, status=None, area_code=None, unit=None, channel=None, leader=None, supervised=False,
+                       hard_case=None, repeat=None, page=1, page_size=20, sort=None) -> dict:
+        return commands.list_petitions(self.db, status, area_code, unit, channel, leader, supervised, hard_case,
+                                       repeat, page, page_size, sort)
+
+    @rpc
+    def figures(self, area_code=None, since: str = "", until: str = "", as_of=None) -> dict:
+        return commands.compute_figures(self.db, area_code, since, until, as_of)
+
+    # the petitioner's own view (residents' channel) ------------------------------------------------------------
+    @rpc
+    def track_petition(self, tracking_code: str, phone_last4: str) -> dict:
+        return commands.track(self.db, tracking_code, phone_last4)
+
+    @rpc
+    def request_review_publicly(self, payload: dict) -> dict:
+        return commands.request_review_publicly(self.db, payload)
+
+    @rpc
+    def rate_publicly(self, payload: dict) -> dict:
+        return commands.rate_publicly(self.db, payload)
+
+    # the clocks --------------------------------------------------------------------------------------------------
+    @timer(interval=60)
+    def sweep_every_minute(self):
+        commands.sweep(self.db, None, self._intake)
+
+    @rpc
+    def sweep_deadlines(self, as_of: str | None = None) -> dict:
+        """What the minute timer does; `as_of` (tests only) sweeps as if it were that time."""
+        return commands.sweep(self.db, as_of, self._intake)
+
+    def _intake(self, request_id: str) -> dict:
+        return call(self.grid, "get_resident_request_for_intake", request_id, timeout=INTAKE_TIMEOUT_SECONDS)
