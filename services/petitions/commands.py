@@ -183,9 +183,11 @@ def _petition_in_scope(work, petition_id: str) -> dict:
     return petition
 
 
-def act(work, petition_id: str, payload: dict, as_of: str | None = None) -> dict:
+def act(work, petition_id: str, payload: dict, as_of: str | None = None, petition: dict | None = None) -> dict:
+    """One move of the table. `petition` is given when the petitioner's own code and phone found it (the
+    residents' channel has no area scope)."""
     command = parse(ActionIn, payload)
-    petition = _petition_in_scope(work, petition_id)
+    petition = petition or _petition_in_scope(work, petition_id)
     transition = WORKFLOW.step(petition["status"], command.action, command.model_dump())
     now = clock.now() if as_of is None else _now(work, as_of)
     times = dict(petition["times"])
@@ -367,6 +369,8 @@ def own_case(work, petition_id: str, payload: dict) -> dict:
     leader = parse(LeaderIn, payload)
     petition = _petition_in_scope(work, petition_id)
     value = {**leader.model_dump(), "since": clock.now()}
+    if not value["leader_account_id"] and work.actor:  # a leader taking the case on themself
+        value["leader_account_id"] = work.actor.id
     return _change(work, petition, {"leader": value}, _entry(work, "own", petition, f"{leader.leader_name}包案"))
 
 
@@ -465,7 +469,7 @@ def list_petitions(work, status=None, area_code=None, unit=None, channel=None, l
             raise ValidationFailed(f"渠道应为以下之一：{'、'.join(CHANNEL_LABELS)}", field="channel")
         query["channel"] = channel
     if leader:  # "me": the leader's own cases
-        query["leader.account_id"] = work.actor.id if leader == "me" and work.actor else leader
+        query["leader.leader_account_id"] = work.actor.id if leader == "me" and work.actor else leader
     if supervised:
         query["supervision"] = {"$elemMatch": {"closed_at": None}}
     if hard_case is not None:
@@ -571,7 +575,7 @@ def request_review_publicly(work, payload: dict) -> dict:
     ask = parse(PublicReviewIn, payload)
     d = _of_petitioner(work, ask.tracking_code, ask.phone_last4)
     action = "request_re_review" if d["status"] == "reviewed" else "request_review"
-    act(work, d["_id"], {"action": action, "reason": ask.reason})
+    act(work, d["_id"], {"action": action, "reason": ask.reason}, petition=d)
     return track(work, ask.tracking_code, ask.phone_last4)
 
 

@@ -27,7 +27,7 @@ class PetitionsStore:
         Index("petitions", [("area_path", ASC), ("received_at", DESC)]),
         Index("petitions", [("status", ASC), ("received_at", ASC)]),
         Index("petitions", [("petitioner_keys", ASC), ("category", ASC)]),
-        Index("petitions", [("leader.account_id", ASC)], sparse=True),
+        Index("petitions", [("leader.leader_account_id", ASC)], sparse=True),
     ]
 
     def __init__(self, db):
