@@ -51,7 +51,7 @@ BY_NAME = {c.name: c for c in CLOCKS}
 SUPERVISION_AFTER = (("general", timedelta(0)), ("key", timedelta(days=10)), ("listed", timedelta(days=30)))
 
 STATE_LABELS = {"green": "正常", "amber": "临期", "red": "逾期", "done": "按时完成", "late": "超时完成",
-                "open": "可申请", "closed": "已过期", "used": "已申请"}
+                "open": "可申请", "closed": "已过期", "used": "已结束"}
 
 
 def due(clock: Clock, start: datetime, extension_days: int = 0) -> datetime:

@@ -5,6 +5,7 @@ from pathlib import Path
 from services.grid import cases, responsibility, service_orders
 from services.grid.deadlines import DeadlineRule
 from services.mediation import disputes, domain
+from services.petitions import clocks, petitions
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "grid-affairs.md").read_text(encoding="utf-8")
 
@@ -28,3 +29,9 @@ def test_the_dispute_table_in_the_docs_is_the_code_s():
     assert disputes.WORKFLOW.markdown() in doc
     for text in domain.MAJOR_CRITERIA.values():
         assert text in doc
+
+
+def test_the_petition_table_and_clocks_in_the_docs_are_the_code_s():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "petitions.md").read_text(encoding="utf-8")
+    assert petitions.WORKFLOW.markdown() in doc
+    assert clocks.markdown() in doc
