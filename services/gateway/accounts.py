@@ -49,18 +49,24 @@ MEDIATION_ALL = frozenset({M_READ, M_INTAKE, M_MEDIATE, M_CONFIGURE})
 P_READ, P_REGISTER, P_HANDLE, P_SUPERVISE = (petitions.P_READ, petitions.P_REGISTER, petitions.P_HANDLE,
                                              petitions.P_SUPERVISE)
 PETITIONS_ALL = frozenset({P_READ, P_REGISTER, P_HANDLE, P_SUPERVISE})
+# Joint risk assessment: read (scores, alerts, register, meetings, designations); assess (the register, convening
+# and concluding meetings, tasks); opinion (a member unit's opinion at a meeting, reporting its task done);
+# configure (member units, designations run, the rebuild check).
+R_READ, R_ASSESS, R_OPINION, R_CONFIGURE = "risk.read", "risk.assess", "risk.opinion", "risk.configure"
+RISK_ALL = frozenset({R_READ, R_ASSESS, R_OPINION, R_CONFIGURE})
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.county_admin: frozenset({READ, WRITE, IMPORT, REVEAL, STAFF, A_READ, A_REPORT, A_DISPATCH, A_HANDLE,
-                                  A_ATTACH, A_CONFIGURE, *MEDIATION_ALL, *PETITIONS_ALL}),
+                                  A_ATTACH, A_CONFIGURE, *MEDIATION_ALL, *PETITIONS_ALL, *RISK_ALL}),
     Role.township_staff: frozenset({READ, WRITE, IMPORT, REVEAL, A_READ, A_REPORT, A_DISPATCH, A_HANDLE,
-                                    A_ATTACH, *MEDIATION_ALL, P_READ, P_REGISTER, P_HANDLE}),
+                                    A_ATTACH, *MEDIATION_ALL, P_READ, P_REGISTER, P_HANDLE, R_READ, R_ASSESS,
+                                    R_OPINION}),
     Role.village_cadre: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_HANDLE, A_ATTACH, M_READ, M_INTAKE,
-                                   M_MEDIATE, P_READ, P_REGISTER}),
+                                   M_MEDIATE, P_READ, P_REGISTER, R_READ}),
     Role.grid_worker: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_ATTACH, M_READ}),
     Role.mediator: frozenset({READ, A_READ, M_READ, M_INTAKE, M_MEDIATE}),
-    Role.petition_officer: frozenset({READ, A_READ, M_READ, *PETITIONS_ALL}),
-    Role.department_user: frozenset({READ, A_READ, A_HANDLE, A_ATTACH, P_READ, P_HANDLE}),
-    Role.leader: frozenset({READ, A_READ, M_READ, P_READ, P_SUPERVISE}),
+    Role.petition_officer: frozenset({READ, A_READ, M_READ, *PETITIONS_ALL, R_READ}),
+    Role.department_user: frozenset({READ, A_READ, A_HANDLE, A_ATTACH, P_READ, P_HANDLE, R_READ, R_OPINION}),
+    Role.leader: frozenset({READ, A_READ, M_READ, P_READ, P_SUPERVISE, R_READ}),
     Role.auditor: frozenset({AUDIT}),
 }
 

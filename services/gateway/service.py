@@ -32,6 +32,7 @@ from .credit_routes import CreditRoutes
 from .http import json_body, json_response, query_bool, query_int, route, unknown_action
 from .org_routes import OrgRoutes
 from .petition_routes import PetitionRoutes
+from .risk_routes import RiskRoutes
 from .store import GatewayStore
 
 STATIC = Path(__file__).parent / "static"
@@ -55,7 +56,7 @@ def _upload(request, limit: int) -> tuple[str, bytes]:
     return upload.filename, content
 
 
-class GatewayService(PetitionRoutes, OrgRoutes, CreditRoutes, ReliableService):
+class GatewayService(PetitionRoutes, OrgRoutes, CreditRoutes, RiskRoutes, ReliableService):
     """The registry, grid affairs and mediation routes are here; each later domain's routes are a mixin of their
     own module (petition_routes, org_routes, credit_routes), and its console pages a script of /console."""
     name = "gateway"
@@ -176,7 +177,7 @@ class GatewayService(PetitionRoutes, OrgRoutes, CreditRoutes, ReliableService):
     def mobile_page(self, request):
         return Response((STATIC / "mobile.html").read_bytes(), mimetype="text/html")
 
-    @route("GET", "/console/<any(petitions,org,credit):domain>.js", summary="控制台各业务页面的脚本", tag="console",
+    @route("GET", "/console/<any(petitions,org,credit,risk):domain>.js", summary="控制台各业务页面的脚本", tag="console",
            produces="text/javascript")
     def console_script(self, request, domain):
         return Response((STATIC / "console" / f"{domain}.js").read_bytes(), mimetype="text/javascript",
