@@ -56,7 +56,7 @@ class RiskRoutes:
 
     @route("GET", "/api/v1/risk/units", summary="成员单位（16家常设单位与列席单位）", tag="risk", permission=R_READ)
     def risk_units(self, request):
-        return call(self.risk, "list_units")
+        return {"items": call(self.risk, "list_units")}
 
     @route("PUT", "/api/v1/risk/units", summary="新增或修改成员单位", tag="risk", body=MemberUnitIn,
            permission=R_CONFIGURE)
@@ -119,7 +119,7 @@ class RiskRoutes:
     @route("GET", "/api/v1/risk/designations", summary="平安创建：无毒、无邪、无讼、平安示范乡镇及其依据", tag="risk",
            query={"township_code": "乡镇代码"}, permission=R_READ)
     def risk_designations(self, request):
-        return call(self.risk, "list_designations", request.args.get("township_code"))
+        return {"items": call(self.risk, "list_designations", request.args.get("township_code"))}
 
     @route("POST", "/api/v1/risk/designations/assess", summary="按标准重新评定平安创建称号", tag="risk",
            permission=R_CONFIGURE)

@@ -120,3 +120,15 @@ def assess(signals: list[dict], at: datetime, area_kind: str) -> dict:
     value = score(parts)
     return {"score": value, "level": level_for(value, area_kind), "at": at, "signal_count": len(parts),
             "reasons": [p.as_dict() for p in sorted(parts, key=lambda p: (-p.value, p.event_id))]}
+
+
+def markdown() -> str:
+    """The weights, factors, decay and thresholds as docs/risk.md prints them (a test keeps the two equal)."""
+    lines = ["| signal kind | 含义 | weight |", "|---|---|---|"]
+    lines += [f"| `{kind}` | {KIND_LABELS[kind]} | {weight} |" for kind, weight in WEIGHTS.items()]
+    lines += ["", "| grid case category | factor |", "|---|---|"]
+    lines += [f"| `{category}` | {factor} |" for category, factor in CATEGORY_FACTORS.items()]
+    lines += ["", f"Half-life {HALF_LIFE_DAYS} days; window {WINDOW_DAYS} days.", "",
+              "| area | yellow | orange | red |", "|---|---|---|---|"]
+    lines += [f"| {kind} | {t['yellow']} | {t['orange']} | {t['red']} |" for kind, t in THRESHOLDS.items()]
+    return "\n".join(lines)

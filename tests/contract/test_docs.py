@@ -35,3 +35,12 @@ def test_the_petition_table_and_clocks_in_the_docs_are_the_code_s():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "petitions.md").read_text(encoding="utf-8")
     assert petitions.WORKFLOW.markdown() in doc
     assert clocks.markdown() in doc
+
+
+def test_the_risk_weights_and_thresholds_in_the_docs_are_the_code_s():
+    from services.risk import domain as risk_domain, model
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "risk.md").read_text(encoding="utf-8")
+    assert model.markdown() in doc
+    for level, days, to in risk_domain.ESCALATION:
+        assert f"| {level} | {days} | {to} |" in doc

@@ -13,6 +13,7 @@ from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from services.mediation.service import MediationService
 from services.petitions.service import PetitionsService
+from services.risk.service import RiskService
 from shared import contracts
 from tests import factories
 from tests.e2e.test_gateway_http import admin
@@ -27,7 +28,7 @@ def live(module_gateway_port):
     limits = (gateway_http.LIMITER.burst, gateway_http.PUBLIC_LIMITER.burst)
     gateway_http.LIMITER.burst = gateway_http.PUBLIC_LIMITER.burst = 100000  # the run itself is the flood
     try:
-        with running(GridService, MediationService, PetitionsService, GatewayService):
+        with running(GridService, MediationService, PetitionsService, RiskService, GatewayService):
             root = admin(port)
             for area in factories.chengkou_areas(townships=1, villages=1, grids=1, micro_grids=1):
                 root.request("PUT", f"/api/v1/areas/{area['code']}", area)

@@ -8,7 +8,7 @@ addSections(`
   .risk-level { display: inline-block; padding: 1px 8px; border-radius: 3px; color: #fff; font-size: 90%; }
   .risk-level.red { background: #c62828; } .risk-level.orange { background: #ef6c00; }
   .risk-level.yellow { background: #f9a825; color: #222; } .risk-level.blue { background: #1565c0; }
-  #risk-heat-chart { width: 100%; max-width: 900px; height: 420px; }
+  #risk-heat-chart { width: 100%; max-width: 900px; }
   .risk-reasons { margin: 4px 0 0 0; padding-left: 18px; font-size: 90%; }
   .risk-granted { color: #1b5e20; font-weight: bold; } .risk-denied { color: #b71c1c; }
 </style>
@@ -60,7 +60,7 @@ addSections(`
 
 let riskRef = null, riskUnits = null;
 async function riskBasics() {
-  if (!riskRef) [riskRef, riskUnits] = await Promise.all([api("/api/v1/risk/reference"), api("/api/v1/risk/units")]);
+  if (!riskRef) [riskRef, riskUnits] = await Promise.all([api("/api/v1/risk/reference"), api("/api/v1/risk/units").then(r => r.items)]);
   return riskRef;
 }
 const RISK_LEVEL_NAMES = {red: "红", orange: "橙", yellow: "黄", blue: "蓝"};
@@ -103,6 +103,7 @@ async function showRiskHeat() {
   try {
     await riskLoadCharts();
     const el = document.getElementById("risk-heat-chart"); el.hidden = false;
+    el.style.height = Math.max(140, 36 * heat.areas.length + 60) + "px";  // one band per township
     const chart = echarts.getInstanceByDom(el) || echarts.init(el);
     const names = heat.areas.map(a => areaName(a.area_code));
     const levels = ["blue", "yellow", "orange", "red"];
@@ -278,7 +279,7 @@ async function openRiskMeeting(id) {
 
 // designations --------------------------------------------------------------------------------------------------------------
 async function showRiskDesignations() {
-  const rows = await api("/api/v1/risk/designations");
+  const rows = (await api("/api/v1/risk/designations")).items;
   await nameAreas(rows.map(d => d.township_code));
   const box = document.getElementById("risk-designation-rows");
   if (!rows.length) { box.innerHTML = "<p class='muted'>尚未评定</p>"; return; }
