@@ -1,5 +1,6 @@
 """Events pipeline benchmark: the suite's outbox → RabbitMQ → inbox path against a plain pymongo + kombu pipeline
-doing the same writes, in one run, one process, on one machine.
+doing the same writes, in one run, one process, on one machine; then the risk service's signal path (grid case
+events through its inbox, each rescoring its village and township) measured in the same run.
 
 Run: `python -m bench.events [--events N] [--mongo-uri URI]`. It prints a table and never asserts.
 """
@@ -28,6 +29,7 @@ from eventlet.greenpool import GreenPool  # noqa: E402
 from kombu import Connection, Exchange, Queue  # noqa: E402
 from nameko.extensions import DependencyProvider  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
+from nameko.standalone.events import get_event_exchange  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 from pymongo import MongoClient  # noqa: E402
 
@@ -112,6 +114,25 @@ class BenchSink(ReliableService):
         data = envelope.data
         self.db.db.applied.insert_one({"event_id": envelope.event_id, "thing_id": data["thing_id"],
                                        "seq": data["seq"], "batch": data["batch"]}, session=tx.session)
+
+
+class RiskApplyClock(DependencyProvider):
+    """Stamps a grid case event as scored once the risk handler returned: the signal and both scores committed."""
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        if result == "applied":
+            payload = worker_ctx.args[0]
+            note_applied("risk", payload["event_id"], payload["occurred_at"], time.time())
+
+
+def bench_risk_service():
+    """The real risk service with the apply clock added (imported late: it registers the suite's events)."""
+    from services.risk.service import RiskService
+
+    class BenchRisk(RiskService):
+        apply_clock = RiskApplyClock()
+
+    return BenchRisk
 
 
 class Deadline:
@@ -358,6 +379,69 @@ def run_raw(n: int, warmup: int, concurrency: int, amqp_uri: str, mongo_uri: str
     return {**summarize(APPLIED.get("raw", {})), "counts": counts, "errors": errors}
 
 
+RISK_TOWNSHIPS, RISK_VILLAGES = 5, 4  # the burst is spread over 20 villages of 5 townships
+
+
+def case_reported(seq: int) -> dict:
+    from services.grid.events import CaseReported
+
+    township = f"500229{101 + seq % RISK_TOWNSHIPS:03d}"
+    village = f"{township}{201 + (seq // RISK_TOWNSHIPS) % RISK_VILLAGES:03d}"
+    now = datetime.now(timezone.utc)
+    data = CaseReported(case_id=f"SJbench{seq:07d}", grid_code=village + "001", village_code=village,
+                        township_code=township, item_code="safety.production", item_version=1, category="safety",
+                        status="reported", assignee_kind="township", due_at=now, reported_to="township",
+                        owner_department="县应急管理局").model_dump(mode="json")
+    return {"event_id": str(uuid.uuid4()), "event_type": "grid.case.reported", "version": 1,
+            "occurred_at": now.isoformat(), "source": "grid", "area_code": village,
+            "correlation_id": str(uuid.uuid4()), "causation_id": None, "actor": None, "data": data}
+
+
+def run_risk(n: int, concurrency: int, amqp_uri: str, mongo_uri: str, deadline: Deadline) -> dict:
+    """N grid case events published straight to the grid exchange (as the grid's relay would), consumed by the
+    real risk service: signals/s and the score lag (occurred_at → signal and scores committed), then the rebuild
+    check over what was scored."""
+    from services.risk.commands import compare
+
+    service = bench_risk_service()
+    topology.declare(amqp_uri, classes=[service])
+    runner = ServiceRunner({**config.nameko_config("risk"), "AMQP_URI": amqp_uri, "max_workers": concurrency})
+    runner.add_service(service)
+    runner.start()
+    seqs = iter(range(n))
+    errors: list[str] = []
+
+    def publisher():
+        with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
+            producer = conn.Producer(serializer="json")
+            for seq in seqs:
+                if deadline.left() <= 0:
+                    return
+                try:
+                    body = case_reported(seq)
+                    producer.publish(body, exchange=get_event_exchange("grid", {}),
+                                     routing_key="case.reported", delivery_mode=2, mandatory=True,
+                                     message_id=body["event_id"], type=body["event_type"], retry=False)
+                except Exception as exc:  # noqa: BLE001 - counted and reported with the results
+                    errors.append(f"{type(exc).__name__}: {exc}")
+
+    try:
+        run_pool(concurrency, publisher, deadline, "publishing grid case events")
+        wait_for_applied("risk", n - len(errors), deadline, "waiting for the risk service to score")
+    finally:
+        stop_runner(runner)
+    client = MongoClient(mongo_uri, tz_aware=True, serverSelectionTimeoutMS=10000)
+    try:
+        db = client[config.mongo_database("risk")]
+        checked = compare(db)
+        counts = {"state": n - len(errors), "applied": db.signals.count_documents({}),
+                  "alerts": db.alerts.count_documents({}), "dead letters": db.dead_letters.count_documents({})}
+    finally:
+        client.close()
+    return {**summarize(APPLIED.get("risk", {})), "counts": counts, "errors": errors,
+            "rebuild": "reproduced" if checked["ok"] else f"{len(checked['mismatches'])} mismatches"}
+
+
 def fmt(value: float, digits: int = 1) -> str:
     return "-" if value != value else f"{value:,.{digits}f}"
 
@@ -369,10 +453,18 @@ def report(n: int, results: dict[str, dict]) -> None:
     ours, raw = results.get("ours"), results.get("raw")
     if ours and raw and ours["n"] and raw["n"]:
         print(f"{'ours/raw':<10}{'':>7}{ours['rate'] / raw['rate']:>10.2f}x{ours['p50'] / raw['p50']:>9.2f}x")
+    risk = results.get("risk")
+    if risk and raw and risk["n"] and raw["n"]:
+        print(f"{'risk/raw':<10}{'':>7}{risk['rate'] / raw['rate']:>10.2f}x{risk['p50'] / raw['p50']:>9.2f}x")
+    if risk:
+        print(f"risk: {fmt(risk['rate'])} signals/s, score lag p50 {fmt(risk['p50'])} ms, p99 {fmt(risk['p99'])} ms "
+              f"(raw ceiling {fmt(raw['rate']) if raw else '-'} events/s); {risk['counts']['alerts']} alerts; "
+              f"rebuild {risk['rebuild']}")
     for label, r in results.items():
-        complete = r["counts"]["applied"] == n and r["n"] == n and not r["errors"]
+        expected = r["counts"]["state"] if label == "risk" else n
+        complete = r["counts"]["applied"] == expected and r["n"] == expected and not r["errors"]
         if not complete:
-            print(f"{label}: INCOMPLETE, {n - r['counts']['applied']} of {n} not applied; "
+            print(f"{label}: INCOMPLETE, {expected - r['counts']['applied']} of {expected} not applied; "
                   + ", ".join(f"{k} {v}" for k, v in r["counts"].items())
                   + f", latencies recorded {r['n']}, failed calls {len(r['errors'])}")
             for error in sorted(set(r["errors"]))[:5]:
@@ -390,6 +482,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8,
                         help="producer greenthreads, and consumer workers, per pipeline (default 8)")
     parser.add_argument("--warmup", type=int, default=50, help="events per pipeline sent first and not counted")
+    parser.add_argument("--risk-events", type=int, default=None,
+                        help="grid case events for the risk service's signal path (default: --events; 0 skips it)")
     parser.add_argument("--timeout", type=float, default=600, help="give up after this many seconds (default 600)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
@@ -412,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
             # for the same port in shared.metrics.serve
             os.environ.update({"AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": prefix,
                                "XZ_ENV": "test"})
-            databases = [config.mongo_database(s) for s in (SOURCE, "benchsink", "raw")]
+            databases = [config.mongo_database(s) for s in (SOURCE, "benchsink", "raw", "risk")]
             stack.callback(drop_databases, mongo_uri, databases)
             print(f"events pipeline benchmark: N={args.events}, warm-up {args.warmup} per pipeline, "
                   f"concurrency {args.concurrency}, {os.cpu_count()} CPUs, one process")
@@ -427,12 +521,19 @@ def main(argv: list[str] | None = None) -> int:
             results["ours"] = run_ours(args.events, args.warmup, args.concurrency, amqp_uri, mongo_uri, deadline)
             results["raw"] = run_raw(args.events, args.warmup, args.concurrency, amqp_uri, mongo_uri,
                                      databases[2], deadline)
+            risk_events = args.events if args.risk_events is None else args.risk_events
+            if risk_events:
+                print(f"  risk: {risk_events} grid.case.reported events over {RISK_TOWNSHIPS * RISK_VILLAGES} "
+                      f"villages of {RISK_TOWNSHIPS} townships, published with confirms by {args.concurrency} "
+                      f"greenthreads; the risk service (max_workers {args.concurrency}) stores each signal and "
+                      "rescores its village and township in one transaction; score lag = scored - occurred_at")
+                results["risk"] = run_risk(risk_events, args.concurrency, amqp_uri, mongo_uri, deadline)
             report(args.events, results)
     except Aborted as exc:
         if results:
             report(args.events, results)
         print(str(exc))
-        for batch in ("ours", "raw"):
+        for batch in ("ours", "raw", "risk"):
             if batch in APPLIED:
                 print(f"  {batch}: {len(APPLIED[batch])} of {args.events} applied before stopping")
         code = 2

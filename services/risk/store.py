@@ -17,6 +17,9 @@ from shared.mongo import ASC, DESC, Index
 from .domain import STANDING_UNITS
 
 
+SCORED_FIELDS = {"kind": 1, "category": 1, "source": 1, "occurred_at": 1}
+
+
 def new_id(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:16]}"
 
@@ -50,7 +53,8 @@ class RiskStore:
     # signals and scores ------------------------------------------------------------------------------------------
     def signals_of(self, area_code: str, area_kind: str, session=None) -> list[dict]:
         field = "village_code" if area_kind == "village" else "township_code"
-        return list(self.db.signals.find({field: area_code}, session=session))
+        # only what the model and the alert's units read: a township's signals are many
+        return list(self.db.signals.find({field: area_code}, SCORED_FIELDS, session=session))
 
     def lock_area(self, area_code: str, area_kind: str, township: str, session) -> dict:
         """Touch the area's score document first, so two transactions scoring the same area conflict and one
