@@ -296,7 +296,7 @@ def _meeting(work, meeting_id: str) -> dict:
 
 def get_meeting(work, meeting_id: str) -> dict:
     meeting = _meeting(work, meeting_id)
-    tasks = [_present(t) for t in work.db.tasks.find({"meeting_id": meeting["_id"]}).sort("_id", 1)]
+    tasks = [_present(t) for t in work.db.tasks.find({"meeting_id": meeting["_id"]}).sort([("seq", 1), ("_id", 1)])]
     return {**_present(meeting), "tasks": tasks}
 
 
@@ -347,7 +347,7 @@ def conclude(work, meeting_id: str, payload: dict) -> dict:
     tasks = [{"_id": new_id("RW"), "meeting_id": meeting["_id"], "title": t.title, "owner_unit": t.owner_unit,
               "due_on": t.due_on.isoformat(), "area_code": meeting["area_code"], "area_path": meeting["area_path"],
               "status": "open", "escalation_level": 0, "escalations": [], "assigned_at": now, "done_at": None,
-              "note": None} for t in conclusion.tasks]
+              "note": None, "seq": i} for i, t in enumerate(conclusion.tasks)]
 
     def save(tx):
         moved = work.db.meetings.update_one(

@@ -135,7 +135,8 @@ def test_a_meeting_records_standing_and_invited_opinions_and_its_tasks_escalate(
     assert [o["escalation_level"] for o in overdue] == [1, 2]
     assert db.outbox.count_documents({"event_type": "risk.task.assigned"}) == 2
     assert db.outbox.count_documents({"event_type": "risk.meeting.concluded"}) == 1
-    proxy.risk.complete_task(concluded["tasks"][1]["id"], {"note": "已完成排查"})
+    power = next(t for t in concluded["tasks"] if t["owner_unit"] == "县电力公司")
+    proxy.risk.complete_task(power["id"], {"note": "已完成排查"})
     assert proxy.risk.sweep_tasks(as_of="2026-12-30T09:00:00+08:00") == {"overdue": 1, "escalated": 0}
 
 
