@@ -83,3 +83,15 @@ def test_the_designation_rules_on_a_hand_built_township():
     found["peace_building"]["橙色及以上预警"] = ["YJ1"]
     judged = domain.judge(found)
     assert judged["litigation_free"]["granted"] and not judged["peace_building"]["granted"]
+
+
+def test_the_test_clock_is_refused_in_production(monkeypatch):
+    import pytest
+
+    from services.risk import commands
+    from shared.errors import Forbidden
+
+    monkeypatch.setenv("XZ_ENV", "production")
+    with pytest.raises(Forbidden) as refused:
+        commands._now("2026-11-11T09:00:00+08:00")
+    assert refused.value.field == "as_of"
