@@ -15,7 +15,7 @@ from tests.fault.polling import wait_until
 from tests.harness import database, running
 from tests.integration.test_risk import case_envelope, publish
 
-TOWN, VILLAGE = "500229001", "500229001001"
+TOWN, VILLAGE, ELSEWHERE = "500229001", "500229001001", "500229002001"
 
 
 @pytest.fixture
@@ -37,9 +37,12 @@ def test_an_alert_is_assessed_at_a_meeting_over_http_and_bad_input_is_refused(co
     leader, grid_worker = county["chen.leader"], county["li.grid"]
     for minutes in range(8):
         publish(case_envelope(VILLAGE, minutes))  # 8 safety cases: 12 points, yellow
-    wait_until(lambda: database("risk").signals.count_documents({}) == 8, what="every signal")
-    alerts = wait_until(lambda: (lambda r: r[1]["items"] if r[0] == 200 and r[1]["total"] else None)(
-        leader.request("GET", "/api/v1/risk/alerts")), what="the alert")
+        publish(case_envelope(ELSEWHERE, minutes))  # and as many in another township
+    wait_until(lambda: database("risk").signals.count_documents({}) == 16, what="every signal")
+    assert root.request("GET", "/api/v1/risk/alerts")[1]["total"] == 2
+    alerts = leader.request("GET", "/api/v1/risk/alerts")[1]["items"]  # the leader's grant is the first township
+    assert len(alerts) == 1
+    assert leader.request("GET", f"/api/v1/risk/scores/{ELSEWHERE}")[0] == 404
     alert = alerts[0]
     assert (alert["area_code"], alert["level"], len(alert["reasons"])) == (VILLAGE, "yellow", 8)
     assert grid_worker.request("GET", "/api/v1/risk/alerts")[0] == 403
