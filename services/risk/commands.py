@@ -181,15 +181,20 @@ def get_alert(work, alert_id: str) -> dict:
     return _present(_alert(work, alert_id))
 
 
+# The sixteen in the order the county lists them, then the units it added.
+UNIT_ORDER = [("standing", -1), ("order", 1), ("name", 1)]
+
+
 # member units -------------------------------------------------------------------------------------------------
 def list_units(work) -> list[dict]:
-    return [_present(u) for u in work.db.units.find({}).sort([("standing", -1), ("_id", 1)])]
+    return [_present(u) for u in work.db.units.find({}).sort(UNIT_ORDER)]
 
 
 def save_unit(work, payload: dict) -> dict:
     unit = parse(MemberUnitIn, payload)
     work.db.units.update_one({"name": unit.name}, {"$set": {**unit.model_dump(), "updated_at": clock.now()},
-                                                   "$setOnInsert": {"_id": new_id("DW")}}, upsert=True)
+                                                   "$setOnInsert": {"_id": new_id("DW"), "order": 100}},
+                             upsert=True)
     return _present(work.db.units.find_one({"name": unit.name}))
 
 
@@ -266,7 +271,7 @@ def convene(work, payload: dict) -> dict:
         raise ValidationFailed("须指明研判区域", field="area_code", code="risk.area_required")
     standing = meeting.standing_units
     if standing is None:
-        standing = [u["name"] for u in work.db.units.find({"standing": True, "active": True}).sort("_id", 1)]
+        standing = [u["name"] for u in work.db.units.find({"standing": True, "active": True}).sort(UNIT_ORDER)]
     for i, name in enumerate(standing):
         _known_unit(work, name, f"standing_units.{i}")
     invited = [u.model_dump() for u in meeting.invited_units]

@@ -46,9 +46,10 @@ class RiskStore:
         """The sixteen standing units, once: a unit the county renamed or retired stays as it was configured."""
         if self.db.units.count_documents({}) == 0:
             now = clock.now()
-            for unit in STANDING_UNITS:
+            for order, unit in enumerate(STANDING_UNITS):
                 self.db.units.update_one({"name": unit["name"]}, {"$setOnInsert": {
-                    "_id": new_id("DW"), **unit, "standing": True, "active": True, "updated_at": now}}, upsert=True)
+                    "_id": new_id("DW"), **unit, "standing": True, "active": True, "order": order,
+                    "updated_at": now}}, upsert=True)
 
     # signals and scores ------------------------------------------------------------------------------------------
     def signals_of(self, area_code: str, area_kind: str, session=None) -> list[dict]:

@@ -54,3 +54,30 @@ def test_the_heat_table_and_the_alerts_with_their_reasons(gateway_port, county, 
     assert "黄" in alert.text and "安全生产" in alert.text and "网格事件上报" in alert.text and "县应急管理局" in alert.text
     assert not browser.find_elements(By.CSS_SELECTOR, "button.risk-convene")  # a leader reads; he does not convene
     shot(browser, "risk-alerts")
+
+
+STAFF = ("wu.township", "吴乡镇", "Township-Initial-2026!", "Township-Changed-2026!")
+
+
+def test_a_meeting_on_an_alert_with_an_opinion_a_conclusion_and_a_task(gateway_port, county, browser):
+    for minutes in range(8):
+        publish(case_envelope(VILLAGE, minutes))
+    wait_until(lambda: database("risk").inbox.count_documents({}) == 8, what="every signal")
+    staff_account(county, gateway_port, STAFF, "township_staff", "500229001")
+    browser.set_window_size(1280, 1000)
+    browser.get(f"http://127.0.0.1:{gateway_port}/")
+    sign_in(browser, STAFF[0], STAFF[3])
+    wait_for(browser, "nav a[data-tab=risk-alerts]").click()
+    wait_for(browser, "button.risk-convene").click()
+    wait_for(browser, "#risk-meeting-page h2", "风险预警研判")
+    form = wait_for(browser, "#risk-opinion-form")
+    form.find_element(By.NAME, "opinion").send_keys("建议限期整改，停产检查")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(browser, "#risk-opinions", "建议限期整改")
+    conclude = wait_for(browser, "#risk-conclude-form")
+    conclude.find_element(By.NAME, "resolution").send_keys("列为黄色风险，应急管理局牵头整改")
+    conclude.find_element(By.NAME, "tasks").send_keys("整改复查，县应急管理局，2026-12-01")
+    conclude.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(browser, "#risk-tasks", "整改复查")
+    assert "已形成结论 黄" in browser.find_element(By.ID, "risk-meeting-page").text  # the alert's level by default
+    shot(browser, "risk-meeting")

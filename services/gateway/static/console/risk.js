@@ -67,7 +67,8 @@ const RISK_LEVEL_NAMES = {red: "红", orange: "橙", yellow: "黄", blue: "蓝"}
 const RISK_COLOURS = {red: "#c62828", orange: "#ef6c00", yellow: "#f9a825", blue: "#1565c0"};
 const riskLevel = l => "<span class='risk-level " + esc(l) + "'>" + esc(RISK_LEVEL_NAMES[l] || l) + "</span>";
 const riskCan = p => me && me.permissions.includes(p);
-const riskOptions = (values, labels) => values.map(v => "<option value='" + esc(v) + "'>" + esc(labels ? labels[v] : v) + "</option>").join("");
+const riskOptions = (values, labels, chosen) => values.map(v => "<option value='" + esc(v) + "'" + (v === chosen ? " selected" : "") + ">" +
+  esc(labels ? labels[v] : v) + "</option>").join("");
 function riskReasons(reasons, limit) {
   const shown = reasons.slice(0, limit || 8);
   return "<ul class='risk-reasons'>" + shown.map(r => "<li>" + esc(r.kind_label) + (r.category ? "（" + esc(r.category) + "）" : "") +
@@ -236,7 +237,7 @@ async function openRiskMeeting(id) {
     html += "<h3>研判结论</h3><p>" + esc(m.resolution) + "</p>";
   } else if (riskCan("risk.assess")) {
     html += "<h3>形成结论</h3><form id='risk-conclude-form'><p>结论 <textarea name='resolution' rows='2' style='width:90%'></textarea> <span class='err' data-for='resolution'></span></p>" +
-      "<p>确定等级 <select name='level'>" + riskOptions(["red", "orange", "yellow", "blue"], ref.levels) + "</select></p>" +
+      "<p>确定等级 <select name='level'>" + riskOptions(["red", "orange", "yellow", "blue"], ref.levels, m.level) + "</select></p>" +
       "<p>交办任务（每行“任务，责任单位，完成日期YYYY-MM-DD”） <span class='err' data-for='tasks'></span><br><textarea name='tasks' rows='3' style='width:90%'></textarea></p>" +
       "<button type='submit'>形成结论并交办</button> <span class='err' data-for=''></span></form>";
   }
