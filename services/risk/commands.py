@@ -52,10 +52,10 @@ def record_signal(work, tx, envelope) -> None:
                              clock.now())
     if not doc["township_code"]:
         return  # an event with no area cannot be scored
-    try:
-        work.db.signals.insert_one(doc, session=tx.session)
-    except DuplicateKeyError:
-        return  # the same event under another handler or replayed: counted once
+    if work.db.signals.find_one({"_id": doc["_id"]}, {"_id": 1}, session=tx.session):
+        return  # the same event already counted (replayed under another handler): once
+    # A concurrent copy makes this insert fail on the key; the transaction is retried and finds it above.
+    work.db.signals.insert_one(doc, session=tx.session)
     if doc["village_code"]:
         rescore(work, tx, doc["village_code"], "village", doc["township_code"])
     rescore(work, tx, doc["township_code"], "township", doc["township_code"])
