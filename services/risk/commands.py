@@ -86,7 +86,8 @@ def _raise_alert(work, tx, area_code, area_kind, township, assessed, stored) -> 
     alert, made = work.store.upsert_open_alert(area_code, {
         "_id": new_id("YJ"), "area_code": area_code, "area_kind": area_kind, "township_code": township,
         "area_path": area_path(area_code), "status": "open", "raised_at": now, "peak_level": assessed["level"],
-    }, {"level": assessed["level"], "score": assessed["score"], "at": assessed["at"], "reasons": reasons,
+    }, {"level": assessed["level"], "score": assessed["score"], "at": assessed["at"],
+        "reasons": _labelled(reasons, stored),
         "category": category, "units": units, "updated_at": now}, tx.session)
     if not made and model.rank(assessed["level"]) > model.rank(alert.get("peak_level", "blue")):
         work.db.alerts.update_one({"_id": alert["_id"]}, {"$set": {"peak_level": assessed["level"]}},
@@ -117,7 +118,14 @@ def explain(work, area_code: str, as_of: str | None = None) -> dict:
     at = _now(as_of) if as_of else max(s["occurred_at"] for s in stored)
     assessed = model.assess(stored, at, kind)
     return {"area_code": area_code, "area_kind": kind, **assessed, "at": _iso(assessed["at"]),
-            "live_score": area.get("score")}
+            "reasons": _labelled(assessed["reasons"], stored), "live_score": area.get("score")}
+
+
+def _labelled(reasons: list[dict], stored: list[dict]) -> list[dict]:
+    """Each reason with its category's name, as the publishing service calls it."""
+    source = {s["_id"]: s["source"] for s in stored}
+    return [{**r, "category_label": signals.category_label(source.get(r["event_id"], ""), r["category"])}
+            for r in reasons]
 
 
 def heat(work, township_code: str | None = None) -> dict:

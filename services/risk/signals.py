@@ -2,7 +2,13 @@
 key, so a redelivered or replayed event is never counted twice), with its kind, category and area. Plain rules."""
 from datetime import datetime
 
+from services.grid.responsibility import CATEGORIES as CASE_CATEGORIES
+from services.mediation.domain import CATEGORIES as DISPUTE_CATEGORIES
+from services.petitions.domain import CATEGORIES as PETITION_CATEGORIES
 from shared.scope import area_path
+
+# The categories' names as the publishing services define them, for the reasons staff read.
+CATEGORY_LABELS = {"grid": CASE_CATEGORIES, "mediation": DISPUTE_CATEGORIES, "petitions": PETITION_CATEGORIES}
 
 # (source, event type) → how the event becomes a signal. The kind names a weight in model.WEIGHTS.
 SUBSCRIBED = (
@@ -47,6 +53,10 @@ def from_event(event_id: str, event_type: str, occurred_at: datetime, data: dict
             "referred_to": data.get("referred_to"), "ref": data.get("case_id") or data.get("dispute_id")
             or data.get("petition_id"), "village_code": village, "township_code": township,
             "area_path": area_path(village or township), "occurred_at": occurred_at, "received_at": received_at}
+
+
+def category_label(source: str, category: str | None) -> str | None:
+    return CATEGORY_LABELS.get(source, {}).get(category or "", category)
 
 
 def units_of(signals: list[dict]) -> list[str]:

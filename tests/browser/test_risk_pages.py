@@ -51,7 +51,8 @@ def test_the_heat_table_and_the_alerts_with_their_reasons(gateway_port, county, 
     shot(browser, "risk-heat")
     wait_for(browser, "nav a[data-tab=risk-alerts]").click()
     alert = wait_for(browser, "#risk-alert-table tr.risk-alert")
-    assert "黄" in alert.text and "安全生产" in alert.text and "网格事件上报" in alert.text and "县应急管理局" in alert.text
+    assert "黄" in alert.text and "安全生产" in alert.text and "网格事件上报（安全隐患）" in alert.text
+    assert "县应急管理局" in alert.text
     assert not browser.find_elements(By.CSS_SELECTOR, "button.risk-convene")  # a leader reads; he does not convene
     shot(browser, "risk-alerts")
 
