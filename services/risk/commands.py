@@ -195,19 +195,19 @@ UNIT_ORDER = [("standing", -1), ("order", 1), ("name", 1)]
 
 # member units -------------------------------------------------------------------------------------------------
 def list_units(work) -> list[dict]:
-    return [_present(u) for u in work.db.units.find({}).sort(UNIT_ORDER)]
+    return [_present(u) for u in work.db.member_units.find({}).sort(UNIT_ORDER)]
 
 
 def save_unit(work, payload: dict) -> dict:
     unit = parse(MemberUnitIn, payload)
-    work.db.units.update_one({"name": unit.name}, {"$set": {**unit.model_dump(), "updated_at": clock.now()},
+    work.db.member_units.update_one({"name": unit.name}, {"$set": {**unit.model_dump(), "updated_at": clock.now()},
                                                    "$setOnInsert": {"_id": new_id("DW"), "order": 100}},
                              upsert=True)
-    return _present(work.db.units.find_one({"name": unit.name}))
+    return _present(work.db.member_units.find_one({"name": unit.name}))
 
 
 def _known_unit(work, name: str, field: str) -> None:
-    if not work.db.units.find_one({"name": name, "active": True}):
+    if not work.db.member_units.find_one({"name": name, "active": True}):
         raise ValidationFailed("不是在册的成员单位", field=field, code="risk.unknown_unit")
 
 
@@ -265,7 +265,7 @@ def convene(work, payload: dict) -> dict:
     """A meeting on an alert (its area and level come with it) or on the schedule, with the standing units (all of
     them unless named) and the units invited for this case."""
     meeting = parse(MeetingIn, payload)
-    if meeting.client_ref and (known := work.db.meetings.find_one({"client_ref": meeting.client_ref})):
+    if meeting.client_ref and (known := work.db.assessment_meetings.find_one({"client_ref": meeting.client_ref})):
         return _present(known)
     area_code, level = meeting.area_code, "blue"
     if meeting.trigger == "alert":
@@ -279,7 +279,7 @@ def convene(work, payload: dict) -> dict:
         raise ValidationFailed("须指明研判区域", field="area_code", code="risk.area_required")
     standing = meeting.standing_units
     if standing is None:
-        standing = [u["name"] for u in work.db.units.find({"standing": True, "active": True}).sort(UNIT_ORDER)]
+        standing = [u["name"] for u in work.db.member_units.find({"standing": True, "active": True}).sort(UNIT_ORDER)]
     for i, name in enumerate(standing):
         _known_unit(work, name, f"standing_units.{i}")
     invited = [u.model_dump() for u in meeting.invited_units]
@@ -294,14 +294,14 @@ def convene(work, payload: dict) -> dict:
     if meeting.client_ref:
         doc["client_ref"] = meeting.client_ref
     try:
-        work.db.meetings.insert_one(doc)
+        work.db.assessment_meetings.insert_one(doc)
     except DuplicateKeyError:
-        return _present(work.db.meetings.find_one({"client_ref": meeting.client_ref}))
+        return _present(work.db.assessment_meetings.find_one({"client_ref": meeting.client_ref}))
     return get_meeting(work, doc["_id"])
 
 
 def _meeting(work, meeting_id: str) -> dict:
-    meeting = work.db.meetings.find_one({"_id": str(meeting_id or ""), **work.scope.query()})
+    meeting = work.db.assessment_meetings.find_one({"_id": str(meeting_id or ""), **work.scope.query()})
     if meeting is None:
         raise NotFound("研判会不存在或不在辖区内", field="meeting_id", code="risk.meeting_not_found")
     return meeting
@@ -316,7 +316,7 @@ def get_meeting(work, meeting_id: str) -> dict:
 def list_meetings(work, page=1, page_size=20) -> dict:
     paging = page_request(page, page_size)
     page, page_size = paging.page, paging.page_size
-    found = work.store.page_of("meetings", work.scope.query(), page, page_size, [("held_on", -1), ("_id", -1)])
+    found = work.store.page_of("assessment_meetings", work.scope.query(), page, page_size, [("held_on", -1), ("_id", -1)])
     return {**found, "items": [_present(m) for m in found["items"]]}
 
 
@@ -333,7 +333,7 @@ def give_opinion(work, meeting_id: str, payload: dict) -> dict:
              "opinion": opinion.opinion, "suggested_level": opinion.suggested_level, "at": clock.now(),
              "by": work.actor_ref()}
     others = [o for o in meeting["opinions"] if o["unit"] != opinion.unit]
-    moved = work.db.meetings.update_one({"_id": meeting["_id"], "revision": meeting["revision"]},
+    moved = work.db.assessment_meetings.update_one({"_id": meeting["_id"], "revision": meeting["revision"]},
                                         {"$set": {"opinions": others + [entry], "updated_at": clock.now()},
                                          "$inc": {"revision": 1}})
     if moved.modified_count == 0:
@@ -363,7 +363,7 @@ def conclude(work, meeting_id: str, payload: dict) -> dict:
               "note": None, "seq": i} for i, t in enumerate(conclusion.tasks)]
 
     def save(tx):
-        moved = work.db.meetings.update_one(
+        moved = work.db.assessment_meetings.update_one(
             {"_id": meeting["_id"], "revision": meeting["revision"], "status": "convened"},
             {"$set": {"status": "concluded", "resolution": conclusion.resolution, "level": conclusion.level,
                       "concluded_at": now, "updated_at": now}, "$inc": {"revision": 1}}, session=tx.session)

@@ -31,10 +31,10 @@ class RiskStore:
         Index("areas", [("area_path", ASC)]),
         Index("alerts", [("key", ASC)], unique=True),
         Index("alerts", [("area_path", ASC), ("raised_at", DESC)]),
-        Index("units", [("name", ASC)], unique=True),
+        Index("member_units", [("name", ASC)], unique=True),
         Index("risk_items", [("client_ref", ASC)], unique=True, sparse=True),
         Index("risk_items", [("area_path", ASC), ("level", ASC)]),
-        Index("meetings", [("client_ref", ASC)], unique=True, sparse=True),
+        Index("assessment_meetings", [("client_ref", ASC)], unique=True, sparse=True),
         Index("tasks", [("status", ASC), ("due_on", ASC)]),
         Index("designations", [("township_code", ASC), ("designation", ASC)], unique=True),
     ]
@@ -44,10 +44,10 @@ class RiskStore:
 
     def on_start(self) -> None:
         """The sixteen standing units, once: a unit the county renamed or retired stays as it was configured."""
-        if self.db.units.count_documents({}) == 0:
+        if self.db.member_units.count_documents({}) == 0:
             now = clock.now()
             for order, unit in enumerate(STANDING_UNITS):
-                self.db.units.update_one({"name": unit["name"]}, {"$setOnInsert": {
+                self.db.member_units.update_one({"name": unit["name"]}, {"$setOnInsert": {
                     "_id": new_id("DW"), **unit, "standing": True, "active": True, "order": order,
                     "updated_at": now}}, upsert=True)
 

@@ -82,7 +82,7 @@ def test_an_alert_is_assessed_at_a_meeting_over_http_and_bad_input_is_refused(co
         assert status == 400 and body["field"] == field, body
         assert any("\u4e00" <= ch <= "\u9fff" for ch in body["message"])
     db = database("risk")
-    assert db.risk_items.count_documents({}) == 0 and db.meetings.count_documents({}) == 1
+    assert db.risk_items.count_documents({}) == 0 and db.assessment_meetings.count_documents({}) == 1
     status, item = township.request("POST", "/api/v1/risk/items", {
         "title": "山体滑坡隐患", "category": "自然灾害", "area_code": VILLAGE, "level": "orange",
         "owner_unit": "县规划自然资源局", "measures": ["汛期每日巡查"]})

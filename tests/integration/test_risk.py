@@ -177,8 +177,8 @@ def test_the_demo_loads_once(risk):
     call = lambda method, *args: getattr(proxy.risk, method)(*args)  # noqa: E731
     demo.load(call, progress=lambda _: None)
     demo.load(call, progress=lambda _: None)
-    assert db.risk_items.count_documents({}) == 4 and db.meetings.count_documents({}) == 1
+    assert db.risk_items.count_documents({}) == 4 and db.assessment_meetings.count_documents({}) == 1
     meeting = proxy.risk.list_meetings()["items"][0]
     assert meeting["status"] == "concluded" and len(meeting["opinions"]) == 4
-    assert db.tasks.count_documents({}) == 2 and db.units.count_documents({"standing": True}) == 16
+    assert db.tasks.count_documents({}) == 2 and db.member_units.count_documents({"standing": True}) == 16
     assert db.designations.count_documents({}) == 25 * 4
