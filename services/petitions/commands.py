@@ -167,7 +167,7 @@ def _intake_fields(work, request: dict) -> dict:
 def fill_pending_intakes(work, fetch) -> int:
     """Online petitions whose request the grid could not give when they arrived: read them now."""
     filled = 0
-    for doc in work.db.petitions.find({"intake_pending": True}, {"source_ref": 1}).limit(200):
+    for doc in work.store.pending_intakes():
         found = _fetch_intake(fetch, doc["source_ref"])
         if found:
             work.store.fill_intake(doc["_id"], _intake_fields(work, found))

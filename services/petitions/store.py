@@ -95,6 +95,9 @@ class PetitionsStore:
         self.db.petitions.update_one({"_id": petition_id, "intake_pending": True},
                                      {"$set": changes, "$inc": {"revision": 1}})
 
+    def pending_intakes(self, limit: int = 200) -> list[dict]:
+        return list(self.db.petitions.find({"intake_pending": True}, {"source_ref": 1}).limit(limit))
+
     def page_of(self, query: dict, page: int, page_size: int, sort: list) -> dict:
         total = self.db.petitions.count_documents(query)
         items = [self.opened(d) for d in self.db.petitions.find(query, {"history": 0, "visits": 0})
