@@ -10,10 +10,12 @@ import uuid
 from pymongo import ReturnDocument
 
 from shared import clock, config
+from shared.files import FileBucket
 from shared.mongo import ASC, DESC, Index
 from shared.pii import PiiCipher
 
 PETITIONER_FIELDS = ("name", "id_number", "phone", "address")
+FILES_BUCKET = "petition_files"
 
 
 def new_id(prefix: str) -> str:
@@ -28,11 +30,13 @@ class PetitionsStore:
         Index("petitions", [("status", ASC), ("received_at", ASC)]),
         Index("petitions", [("petitioner_keys", ASC), ("category", ASC)]),
         Index("petitions", [("leader.leader_account_id", ASC)], sparse=True),
+        Index(f"{FILES_BUCKET}.chunks", [("files_id", ASC), ("n", ASC)], unique=True),
     ]
 
     def __init__(self, db):
         self.db = db
         self.cipher = PiiCipher(*config.pii_keys())
+        self.files = FileBucket(db, FILES_BUCKET)
 
     def petitioner_key(self, petitioner: dict) -> str | None:
         """Who a petitioner is, for finding their earlier petitions: the resident id, or the ID number's index."""
