@@ -39,6 +39,7 @@ STATIC = Path(__file__).parent / "static"
 PAGING = {"page": "页码，从1开始", "page_size": "每页条数，最多200"}
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 STATUS_TIMEOUT = 3
+CONSOLE_SCRIPTS = ("petitions", "org", "credit")  # static/console/<domain>.js, one per later domain
 
 
 def _any(actions: list[str]) -> str:
@@ -166,9 +167,11 @@ class GatewayService(PetitionRoutes, OrgRoutes, CreditRoutes, ReliableService):
     def mobile_page(self, request):
         return Response((STATIC / "mobile.html").read_bytes(), mimetype="text/html")
 
-    @route("GET", "/console/<any(petitions,org,credit):domain>.js", summary="控制台各业务页面的脚本", tag="console",
-           produces="text/javascript")
+    @route("GET", "/console/<string:domain>.js", summary="控制台各业务页面的脚本（petitions、org、credit）",
+           tag="console", produces="text/javascript")
     def console_script(self, request, domain):
+        if domain not in CONSOLE_SCRIPTS:
+            raise NotFound("没有此页面脚本", field="domain", code="console.not_found")
         return Response((STATIC / "console" / f"{domain}.js").read_bytes(), mimetype="text/javascript",
                         headers={"Cache-Control": "no-cache"})
 
