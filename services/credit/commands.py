@@ -278,8 +278,12 @@ def act_on_award(work, award_id: str, payload: dict, public: bool = False, now: 
         if moved is None:
             raise Conflict("该申报刚被他人处理，请刷新后重试", field="action", code="award.changed")
         if command.action == "post":
-            rule = {**moved["rule"]}
+            current = work.store.get_rule(moved["rule"]["code"], tx.session) or {}  # the cap as it stands now
+            rule = {**moved["rule"], "cap_points": current.get("cap_points"), "cap_period": current.get("cap_period")}
             points = cap_room(work, tx, moved["household_id"], rule, rule["points"])
+            if points == 0:
+                return work.store.move_award(moved, {"posted_points": 0}, {
+                    **entry, "action": "entry", "note": "本周期该规则积分已达上限，未入账"}, tx.session)
             posted = post_entry(work, tx, household_id=moved["household_id"], rule=rule, delta=points,
                                 kind="award", source_ref=moved["_id"], source_key=f"award:{moved['_id']}",
                                 note=moved["reason"])
