@@ -108,6 +108,20 @@ def fill_holders(work, fetch, passbooks: list[dict]) -> list[dict]:
     return out
 
 
+def open_passbook(work, household: dict) -> dict:
+    """Open the passbook of a household registered before the credit service ran (the demo loader and ops do
+    this; a new household's passbook opens from the grid's event). Idempotent."""
+    micro = household.get("micro_grid_code")
+    if not micro or not work.scope.allows(domain.area_path(micro)):
+        raise ValidationFailed("户未入格或不在辖区内", field="household_id", code="passbook.no_micro_grid")
+    path = domain.area_path(micro)
+    passbook = {"_id": household["household_id"], **holder_of(household), "holder_pending": False, "area_path": path,
+                "village_code": path[2], "township_code": path[1], "balance": 0, "seq": 0,
+                "head_hash": ledger.GENESIS, "earned_total": 0, "opened_at": clock.now()}
+    work.transaction(lambda tx: work.store.open_passbook(passbook, tx.session))
+    return present_passbook(work.store.get_passbook(household["household_id"]))
+
+
 def holder_of(household: dict) -> dict:
     """What the credit service keeps of a household from the grid: its number and the head's masked name."""
     residents = household.get("residents") or []
@@ -295,11 +309,14 @@ def act_on_award(work, award_id: str, payload: dict, public: bool = False, now: 
     return present_award(committed(work, save), full=not public)
 
 
-def post_due_awards(work, as_of: str | None = None) -> dict:
-    """Post every approved award whose notice period has ended without a standing objection."""
+def post_due_awards(work, as_of: str | None = None, award_ids: list[str] | None = None) -> dict:
+    """Post every approved award whose notice period has ended without a standing objection (or only those of
+    `award_ids`, for the demo loader, which must not post the awards it leaves on the notice board)."""
     now = clock.now() if as_of is None else clock.parse_local(as_of, "as_of")
     posted = []
     for award in work.store.due_awards(now):
+        if award_ids is not None and award["_id"] not in award_ids:
+            continue
         try:
             posted.append(act_on_award(work, award["_id"], {"action": "post"}, now=now)["award_id"])
         except Conflict:

@@ -64,6 +64,12 @@ class CreditService(ReliableService):
         return commands.public_passbook(self.db, household_number, phone_last4, self._household_by_number)
 
     @rpc
+    def open_passbook_for(self, household_id: str) -> dict:
+        """Open the passbook of a household registered before the credit service ran (demo loader, ops)."""
+        return commands.open_passbook(self.db, call(self.grid, "get_household", household_id,
+                                                    timeout=LOOKUP_TIMEOUT_SECONDS))
+
+    @rpc
     def correct_entry(self, entry_id: str, payload: dict) -> dict:
         return commands.correct_entry(self.db, entry_id, payload)
 
@@ -108,9 +114,9 @@ class CreditService(ReliableService):
         return commands.notices(self.db, village_code, page, page_size)
 
     @rpc
-    def post_due(self, as_of=None) -> dict:
+    def post_due(self, as_of=None, award_ids=None) -> dict:
         """Post the awards whose notice period has ended (the timer does this every ten minutes)."""
-        return commands.post_due_awards(self.db, as_of)
+        return commands.post_due_awards(self.db, as_of, award_ids)
 
     # the points supermarket -------------------------------------------------------------------------------
     @rpc
