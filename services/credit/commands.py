@@ -14,7 +14,7 @@ from shared.errors import Conflict, NotFound, Unavailable, ValidationFailed, par
 from shared.paging import page_request, sort_order
 
 from . import awards, domain, ledger, ratings
-from .domain import CATEGORIES, AwardAction, AwardIn, CorrectionIn, ObjectionIn, RuleIn
+from .domain import CATEGORIES, AwardActionIn, CreditAwardIn, EntryCorrectionIn, AwardObjectionIn, CreditRuleIn
 from .events import PointsAwarded, PointsDeducted
 from .store import Contended, new_id
 
@@ -203,7 +203,7 @@ def public_passbook(work, household_number: str, phone_last4: str, find_househol
 
 # rules ------------------------------------------------------------------------------------------------
 def save_rule(work, payload: dict) -> dict:
-    rule = parse(RuleIn, payload)
+    rule = parse(CreditRuleIn, payload)
     doc = rule.model_dump(mode="json")
     work.transaction(lambda tx: work.store.save_rule(doc, tx.session))
     return present_rule(doc)
@@ -229,7 +229,7 @@ def present_rule(rule: dict) -> dict:
 
 # manual awards ---------------------------------------------------------------------------------------
 def submit_award(work, payload: dict, fetch=None) -> dict:
-    award_in = parse(AwardIn, payload)
+    award_in = parse(CreditAwardIn, payload)
     if award_in.client_ref and (known := work.store.award_by_ref(award_in.client_ref)):
         return present_award(known, full=True)
     rule = work.store.get_rule(award_in.rule_code)
@@ -266,8 +266,11 @@ def _award_in_scope(work, award_id: str) -> dict:
 
 
 def act_on_award(work, award_id: str, payload: dict, public: bool = False, now: datetime | None = None) -> dict:
-    command = parse(AwardAction, payload)
-    award = _award_in_scope(work, award_id)
+    command = parse(AwardActionIn, payload)
+    # The residents' channel has no area scope: a resident may object to any award on a notice board.
+    award = work.store.get_award(str(award_id or "")) if public else _award_in_scope(work, award_id)
+    if award is None:
+        raise NotFound("公示事项不存在", field="award_id", code="award.not_found")
     transition = awards.WORKFLOW.step(award["status"], command.action, command.model_dump())
     now = now or clock.now()
     actor = {"id": "public", "role": None, "name": "群众"} if public else work.actor_ref()
@@ -342,10 +345,13 @@ def get_award(work, award_id: str) -> dict:
     return present_award(_award_in_scope(work, award_id), full=True)
 
 
-def notices(work, village_code=None, page=1, page_size=50) -> dict:
-    """The notice board (公示栏): awards in their notice period or under objection, names masked."""
+def notices(work, village_code=None, page=1, page_size=50, public: bool = False) -> dict:
+    """The notice board (公示栏): awards in their notice period or under objection, names masked. On the
+    residents' channel (no scope) it is one village's board."""
     paging = page_request(page, page_size)
-    query = work.scope.within(village_code)
+    if public and (not village_code or len(str(village_code)) != 12):
+        raise ValidationFailed("请选择村（社区）", field="village_code")
+    query = {"village_code": str(village_code)} if public else work.scope.within(village_code)
     query["status"] = {"$in": [awards.Status.in_notice.value, awards.Status.objected.value]}
     result = work.store.list_awards(query, paging.page, paging.page_size, [("notice_until", 1), ("_id", 1)])
     return {**result, "items": [present_notice(a) for a in result["items"]]}
@@ -382,7 +388,7 @@ def present_award(award: dict, full: bool = False) -> dict:
 # corrections ----------------------------------------------------------------------------------------
 def correct_entry(work, entry_id: str, payload: dict) -> dict:
     """Undo an entry by a compensating one (never an edit); an entry is corrected at most once."""
-    correction = parse(CorrectionIn, payload)
+    correction = parse(EntryCorrectionIn, payload)
     original = work.store.get_entry(str(entry_id or ""))
     if original is None or not work.scope.allows(original["area_path"]):
         raise NotFound("流水不存在或不在辖区内", field="entry_id", code="entry.not_found")
@@ -404,12 +410,12 @@ def correct_entry(work, entry_id: str, payload: dict) -> dict:
 
 
 # rankings --------------------------------------------------------------------------------------------
-def ranking(work, village_code: str, limit: int = 20, fetch=None) -> dict:
+def ranking(work, village_code: str, limit: int = 20, fetch=None, public: bool = False) -> dict:
     """Households of a village by the points they have earned (spending does not lower a rank), names masked."""
     if not village_code or len(str(village_code)) != 12:
         raise ValidationFailed("请选择村（社区）", field="village_code")
     limit = max(1, min(int(limit or 20), 100))
-    query = work.scope.within(str(village_code))
+    query = {"village_code": str(village_code)} if public else work.scope.within(str(village_code))
     rows = work.store.list_passbooks(query, 1, limit, [("earned_total", -1), ("_id", 1)])["items"]
     if fetch:
         rows = fill_holders(work, fetch, rows)

@@ -38,7 +38,7 @@ PERIODS = {"month": "每月", "year": "每年", "ever": "累计"}
 
 
 # rules ------------------------------------------------------------------------------------------------
-class Condition(Model):
+class RuleCondition(Model):
     """One test on the triggering event's body: `field op value`, e.g. rating >= 4."""
     field: Annotated[str, Field(pattern=r"^[a-z_]{2,40}$")]
     op: Literal["==", "!=", ">=", "<=", "in"]
@@ -52,13 +52,13 @@ TRIGGERS = {
 }
 
 
-class RuleIn(Model):
+class CreditRuleIn(Model):
     code: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_-]{1,30}$", description="规则代码")]
     name: Annotated[str, Field(min_length=2, max_length=60)]
     category: str
     points: int = Field(description="每次加（正）或扣（负）的积分", ge=-500, le=500)
     trigger: str = Field(default="manual", description="manual，或触发事件类型")
-    conditions: Annotated[list[Condition], Field(default_factory=list, max_length=5)]
+    conditions: Annotated[list[RuleCondition], Field(default_factory=list, max_length=5)]
     cap_points: Annotated[int | None, Field(default=None, ge=1, le=10000, description="每户每周期此规则累计上限")]
     cap_period: Literal["month", "year", "ever"] = "year"
     active: bool = True
@@ -126,7 +126,7 @@ def within_cap(points: int, used: int, cap: int | None) -> int:
 
 
 # manual awards ------------------------------------------------------------------------------------------
-class Evidence(Model):
+class AwardEvidence(Model):
     kind: Literal["photo", "document", "witness", "record"]
     description: Text
     ref: Annotated[str | None, Field(default=None, max_length=200, description="照片或材料编号")]
@@ -135,13 +135,13 @@ class Evidence(Model):
 EVIDENCE_LABELS = {"photo": "照片", "document": "书面材料", "witness": "证明人", "record": "工作记录"}
 
 
-class AwardIn(Model):
+class CreditAwardIn(Model):
     """A manual award (or deduction) for one household under a manual rule, with the evidence behind it."""
     household_id: HouseholdId
     rule_code: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_-]{1,30}$")]
     reason: Text
     occurred_on: date
-    evidence: Annotated[list[Evidence], Field(min_length=1, max_length=10)]
+    evidence: Annotated[list[AwardEvidence], Field(min_length=1, max_length=10)]
     client_ref: Annotated[str | None, Field(default=None, pattern=r"^[A-Za-z0-9-]{8,64}$")]
 
     @field_validator("occurred_on")
@@ -152,28 +152,28 @@ class AwardIn(Model):
         return value
 
 
-class AwardAction(Model):
+class AwardActionIn(Model):
     action: str
     reason: Annotated[str | None, Field(default=None, min_length=2, max_length=500)]
 
 
-class ObjectionIn(Model):
+class AwardObjectionIn(Model):
     reason: Annotated[str, Field(min_length=5, max_length=500)]
 
 
-class CorrectionIn(Model):
+class EntryCorrectionIn(Model):
     reason: Annotated[str, Field(min_length=5, max_length=500)]
 
 
 # the points supermarket -----------------------------------------------------------------------------------
-class StoreIn(Model):
+class PointsStoreIn(Model):
     store_id: Annotated[str, Field(pattern=r"^ST[0-9A-Za-z_-]{2,30}$")]
     name: Annotated[str, Field(min_length=2, max_length=60)]
     village_code: VillageCode
     address: Annotated[str | None, Field(default=None, max_length=120)]
 
 
-class ItemIn(Model):
+class PointsItemIn(Model):
     item_id: Annotated[str, Field(pattern=r"^IT[0-9A-Za-z_-]{2,30}$")]
     name: Annotated[str, Field(min_length=1, max_length=60)]
     points: int = Field(ge=1, le=100000, description="兑换所需积分")
@@ -181,7 +181,7 @@ class ItemIn(Model):
     active: bool = True
 
 
-class StockIn(Model):
+class PointsStockIn(Model):
     item_id: Annotated[str, Field(pattern=r"^IT[0-9A-Za-z_-]{2,30}$")]
     add: int = Field(ge=-100000, le=100000, description="入库（正）或盘亏（负）数量")
 
@@ -248,7 +248,7 @@ def enterprise_level(commendations: int, violations: int, listed: bool) -> tuple
 EnterpriseCode = Annotated[str, Field(pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
 
 
-class EnterpriseIn(Model):
+class CreditEnterpriseIn(Model):
     enterprise_code: EnterpriseCode
     name: Annotated[str, Field(min_length=2, max_length=80)]
     area_code: AreaCode
@@ -314,12 +314,12 @@ KIND_WORDS = {"自然人": "person", "个人": "person", "person": "person", "�
               "企业": "enterprise", "enterprise": "enterprise"}
 
 
-class AppealIn(Model):
+class CreditAppealIn(Model):
     target: Literal["listing", "rating"]
     ref: Annotated[str, Field(min_length=2, max_length=60, description="名单编号，或评级对象（户编号或统一社会信用代码）")]
     reason: Annotated[str, Field(min_length=5, max_length=1000)]
 
 
-class AppealDecision(Model):
+class CreditAppealDecision(Model):
     outcome: Literal["upheld", "dismissed"]
     note: Annotated[str, Field(min_length=2, max_length=500)]

@@ -13,7 +13,7 @@ from shared.paging import page_request
 
 from . import domain
 from .commands import committed, post_entry
-from .domain import ItemIn, RedeemIn, StockIn, StoreIn
+from .domain import PointsItemIn, RedeemIn, PointsStockIn, PointsStoreIn
 from .events import PointsRedeemed, RedemptionCancelled
 from .store import new_id
 
@@ -26,7 +26,7 @@ def _iso(value):
 
 
 def save_store(work, payload: dict) -> dict:
-    store = parse(StoreIn, payload)
+    store = parse(PointsStoreIn, payload)
     path = domain.area_path(store.village_code)
     if not work.scope.allows(path):
         raise NotFound("区划不在辖区内", field="village_code", code="area.not_found")
@@ -52,7 +52,7 @@ def _store_in_scope(work, store_id: str) -> dict:
 
 
 def save_item(work, payload: dict) -> dict:
-    item = parse(ItemIn, payload)
+    item = parse(PointsItemIn, payload)
     doc = item.model_dump(mode="json")
     work.transaction(lambda tx: work.store.save_item(doc, tx.session))
     return doc
@@ -65,7 +65,7 @@ def list_items(work, active=None) -> dict:
 
 
 def add_stock(work, store_id: str, payload: dict) -> dict:
-    change = parse(StockIn, payload)
+    change = parse(PointsStockIn, payload)
     store = _store_in_scope(work, store_id)
     if work.store.get_item(change.item_id) is None:
         raise ValidationFailed("商品不存在", field="item_id", code="item.not_found")

@@ -13,7 +13,7 @@ from shared.paging import page_request
 
 from . import domain
 from .domain import (DEBTOR_COLUMNS, DISCIPLINE, ENTERPRISE_DISCIPLINE, KIND_WORDS, LEVEL_LABELS, PERSON_DISCIPLINE,
-                     AppealDecision, AppealIn, DebtorRow, EnterpriseIn, EnterpriseRecordIn, Level)
+                     CreditAppealDecision, CreditAppealIn, DebtorRow, CreditEnterpriseIn, EnterpriseRecordIn, Level)
 from .events import DebtorDelisted, DebtorListed, RatingChanged
 from .store import new_id
 
@@ -103,7 +103,7 @@ def list_ratings(work, subject_kind=None, level=None, area_code=None, page=1, pa
 
 # enterprises ----------------------------------------------------------------------------------------------
 def save_enterprise(work, payload: dict) -> dict:
-    enterprise = parse(EnterpriseIn, payload)
+    enterprise = parse(CreditEnterpriseIn, payload)
     path = domain.area_path(enterprise.area_code)
     if not work.scope.allows(path):
         raise NotFound("区划不在辖区内", field="area_code", code="area.not_found")
@@ -313,7 +313,7 @@ def joint_discipline(work, id_number=None, household_id=None, enterprise_code=No
 
 # appeals ----------------------------------------------------------------------------------------------
 def submit_appeal(work, payload: dict) -> dict:
-    appeal_in = parse(AppealIn, payload)
+    appeal_in = parse(CreditAppealIn, payload)
     if appeal_in.target == "listing":
         target = work.store.get_listing(appeal_in.ref, work.scope.query())
         area_path = target["area_path"] if target else None
@@ -332,7 +332,7 @@ def submit_appeal(work, payload: dict) -> dict:
 
 
 def decide_appeal(work, appeal_id: str, payload: dict) -> dict:
-    decision = parse(AppealDecision, payload)
+    decision = parse(CreditAppealDecision, payload)
     appeal = work.store.get_appeal(str(appeal_id or ""), work.scope.query())
     if appeal is None:
         raise NotFound("申诉不存在或不在辖区内", field="appeal_id", code="appeal.not_found")

@@ -2,7 +2,9 @@
 approval and notice, the hash-chained ledger, the points supermarket, integrity ratings and the debtor list.
 Entrypoints only; rules in domain.py and awards.py, storage in store.py, the service layer in commands.py,
 market.py, ratings.py and intake.py."""
-from nameko.rpc import RpcProxy
+import copy
+
+from nameko.rpc import RpcProxy, ServiceProxy
 from nameko.timer import timer
 
 from shared.calls import call
@@ -15,6 +17,15 @@ from . import commands, intake, market, ratings
 from .store import CreditStore
 
 LOOKUP_TIMEOUT_SECONDS = 5
+
+
+def _on_own_account(proxy: ServiceProxy) -> ServiceProxy:
+    """The same proxy without the caller's area scope. A resident on the residents' channel comes with an empty
+    scope, which would find nothing; the lookup that checks their household number and phone digits is the credit
+    service's own, and only what that check allows goes back to them."""
+    context = copy.copy(proxy.worker_ctx)
+    context.data = {k: v for k, v in proxy.worker_ctx.data.items() if k != "scope"}
+    return ServiceProxy(context, proxy.service_name, proxy.reply_listener, **proxy.options)
 
 
 class CreditService(ReliableService):
@@ -57,6 +68,15 @@ class CreditService(ReliableService):
     @rpc
     def list_passbooks(self, area_code=None, household_number=None, page=1, page_size=20, sort=None) -> dict:
         return commands.list_passbooks(self.db, area_code, household_number, page, page_size, sort, self._holder)
+
+    @rpc
+    def public_notices(self, village_code: str, page=1, page_size=50) -> dict:
+        """A village's notice board for the residents' channel (names masked)."""
+        return commands.notices(self.db, village_code, page, page_size, public=True)
+
+    @rpc
+    def public_ranking(self, village_code: str, limit: int = 20) -> dict:
+        return commands.ranking(self.db, village_code, limit, None, public=True)
 
     @rpc
     def public_passbook(self, household_number: str, phone_last4: str) -> dict:
@@ -220,10 +240,11 @@ class CreditService(ReliableService):
         return commands.holder_of(call(self.grid, "get_household", household_id, timeout=LOOKUP_TIMEOUT_SECONDS))
 
     def _household_by_number(self, household_number: str) -> dict | None:
-        found = call(self.grid, "list_households", None, household_number, 1, 1, timeout=LOOKUP_TIMEOUT_SECONDS)
+        grid = _on_own_account(self.grid)
+        found = call(grid, "list_households", None, household_number, 1, 1, timeout=LOOKUP_TIMEOUT_SECONDS)
         if not found["items"]:
             return None
-        return call(self.grid, "get_household", found["items"][0]["household_id"], timeout=LOOKUP_TIMEOUT_SECONDS)
+        return call(grid, "get_household", found["items"][0]["household_id"], timeout=LOOKUP_TIMEOUT_SECONDS)
 
     def _resident_by_id_number(self, id_number: str) -> dict | None:
         try:

@@ -43,18 +43,25 @@ A_READ, A_REPORT, A_DISPATCH, A_HANDLE, A_ATTACH, A_CONFIGURE = (
 M_READ, M_INTAKE, M_MEDIATE, M_CONFIGURE = ("mediation.read", "mediation.intake", "mediation.mediate",
                                             "mediation.configure")
 MEDIATION_ALL = frozenset({M_READ, M_INTAKE, M_MEDIATE, M_CONFIGURE})
+# Credit and points: read (passbooks, the notice board, rankings, ratings, listings); award (submit a manual award
+# with its evidence, record an objection); approve (the second person: approve or reject, decide objections and
+# appeals, post, correct an entry); store (the village store's counter: stock, reserve, fulfil, cancel); configure
+# (the county's rule catalogue, items, stores, enterprises, the court's debtor list).
+C_READ, C_AWARD, C_APPROVE, C_STORE, C_CONFIGURE = ("credit.read", "credit.award", "credit.approve", "credit.store",
+                                                    "credit.configure")
+CREDIT_ALL = frozenset({C_READ, C_AWARD, C_APPROVE, C_STORE, C_CONFIGURE})
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.county_admin: frozenset({READ, WRITE, IMPORT, REVEAL, STAFF, A_READ, A_REPORT, A_DISPATCH, A_HANDLE,
-                                  A_ATTACH, A_CONFIGURE, *MEDIATION_ALL}),
+                                  A_ATTACH, A_CONFIGURE, *MEDIATION_ALL, *CREDIT_ALL}),
     Role.township_staff: frozenset({READ, WRITE, IMPORT, REVEAL, A_READ, A_REPORT, A_DISPATCH, A_HANDLE,
-                                    A_ATTACH, *MEDIATION_ALL}),
+                                    A_ATTACH, *MEDIATION_ALL, C_READ, C_AWARD, C_APPROVE, C_STORE}),
     Role.village_cadre: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_HANDLE, A_ATTACH, M_READ, M_INTAKE,
-                                   M_MEDIATE}),
-    Role.grid_worker: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_ATTACH, M_READ}),
+                                   M_MEDIATE, C_READ, C_AWARD, C_APPROVE, C_STORE}),
+    Role.grid_worker: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_ATTACH, M_READ, C_READ, C_AWARD}),
     Role.mediator: frozenset({READ, A_READ, M_READ, M_INTAKE, M_MEDIATE}),
-    Role.petition_officer: frozenset({READ, A_READ, M_READ}),
+    Role.petition_officer: frozenset({READ, A_READ, M_READ, C_READ}),
     Role.department_user: frozenset({READ, A_READ, A_HANDLE, A_ATTACH}),
-    Role.leader: frozenset({READ, A_READ, M_READ}),
+    Role.leader: frozenset({READ, A_READ, M_READ, C_READ}),
     Role.auditor: frozenset({AUDIT}),
 }
 
