@@ -7,6 +7,7 @@ import pytest
 
 from services.credit.service import CreditService
 from services.gateway import http as gateway_http
+from services.gateway.accounts import C_APPROVE, C_AWARD, C_CONFIGURE, C_READ, C_STORE, PERMISSIONS, Role
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from tests import factories
@@ -147,3 +148,35 @@ def test_the_court_list_uploads_and_joint_discipline_answers_without_personal_da
     assert person["id_number"] not in str(listings) and person["name"] not in str(listings)
     status, rating = root.request("GET", f"/api/v1/credit/ratings/household/{household_id}")
     assert status == 200 and rating["level"] == "C"
+
+
+@pytest.fixture(scope="module")
+def roles(office):
+    """One account per role, granted on the first township."""
+    people, _ = office
+    port = int(people["root"].base.rsplit(":", 1)[1])
+    return {role: staff(port, people["root"], f"c.{role.value.replace('_', '')}", role.value, role.value, TOWN)[0]
+            for role in Role}
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_every_role_against_the_credit_routes_inside_and_outside_its_grant(office, roles, role):
+    _, households = office
+    client, mine, other = roles[role], households[MICRO][0], households[OTHER_MICRO][0]
+    allowed = PERMISSIONS[role]
+    status, page = client.request("GET", "/api/v1/credit/passbooks")
+    if C_READ in allowed:
+        assert status == 200 and {p["household_id"] for p in page["items"]} == {mine}
+        assert client.request("GET", f"/api/v1/credit/passbooks/{other}")[0] == 404
+    else:
+        assert status == 403
+    status, _ = client.request("POST", "/api/v1/credit/awards", award_body(other))
+    assert status == (404 if C_AWARD in allowed else 403)
+    status, _ = client.request("POST", "/api/v1/credit/awards/AW0000000000000000/approve", {})
+    assert status == (404 if C_APPROVE in allowed else 403)
+    status, _ = client.request("POST", "/api/v1/credit/redemptions",
+                               {"household_id": other, "store_id": "ST-NONE", "item_id": "IT-NONE"})
+    assert status == (404 if C_STORE in allowed else 403)
+    status, _ = client.request("PUT", "/api/v1/credit/rules/ROLE_CHECK", {
+        "name": "角色检查", "category": "volunteer", "points": 1, "active": False})
+    assert status == (200 if C_CONFIGURE in allowed else 403)
