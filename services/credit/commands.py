@@ -14,7 +14,7 @@ from shared.errors import Conflict, NotFound, Unavailable, ValidationFailed, par
 from shared.paging import page_request, sort_order
 
 from . import awards, domain, ledger, ratings
-from .domain import CATEGORIES, AwardActionIn, CreditAwardIn, EntryCorrectionIn, AwardObjectionIn, CreditRuleIn
+from .domain import CATEGORIES, AwardActionIn, CreditAwardIn, CreditRuleIn, EntryCorrectionIn
 from .events import PointsAwarded, PointsDeducted
 from .store import Contended, new_id
 
@@ -131,7 +131,8 @@ def holder_of(household: dict) -> dict:
 
 
 def present_entry(entry: dict) -> dict:
-    return {"entry_id": entry["_id"], "seq": entry["seq"], "kind": entry["kind"], "kind_label": KIND_LABELS[entry["kind"]],
+    return {"entry_id": entry["_id"], "seq": entry["seq"], "kind": entry["kind"],
+            "kind_label": KIND_LABELS[entry["kind"]],
             "rule_code": entry["rule_code"], "rule_name": entry["rule_name"], "category": entry["category"],
             "category_label": CATEGORIES.get(entry["category"], "积分兑换" if entry["kind"] == "redemption" else
                                              entry["category"]),
@@ -358,7 +359,8 @@ def notices(work, village_code=None, page=1, page_size=50, public: bool = False)
 
 
 def present_notice(award: dict) -> dict:
-    return {"award_id": award["_id"], "holder": pii.mask_name(award.get("holder")), "village_code": award.get("village_code"),
+    return {"award_id": award["_id"], "holder": pii.mask_name(award.get("holder")),
+            "village_code": award.get("village_code"),
             "rule_name": award["rule"]["name"], "category_label": CATEGORIES[award["rule"]["category"]],
             "points": award["rule"]["points"], "reason": pii.mask_text(award["reason"]),
             "status": award["status"], "status_label": awards.STATUS_LABELS[award["status"]],

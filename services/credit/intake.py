@@ -19,6 +19,13 @@ def open_passbook(work, tx, envelope: Envelope) -> bool:
     return work.store.open_passbook(passbook, tx.session)
 
 
+def move_passbook(work, tx, envelope: Envelope) -> None:
+    """A household that moves takes its passbook along: later lines, rankings and scope follow the new village;
+    the lines already written keep the village they were earned in."""
+    path = domain.area_path(envelope.data["to_micro_grid_code"])
+    work.store.move_passbook(envelope.data["household_id"], path, tx.session)
+
+
 # Which field of each triggering event names the record it is about.
 RECORD_FIELD = {"grid.case.verified": "case_id", "mediation.dispute.resolved": "dispute_id"}
 

@@ -39,6 +39,10 @@ class CreditService(ReliableService):
     def open_passbook(self, tx, envelope):
         intake.open_passbook(self.db, tx, envelope)
 
+    @handles("grid", "household.moved")
+    def move_passbook(self, tx, envelope):
+        intake.move_passbook(self.db, tx, envelope)
+
     @handles("grid", "case.verified")
     def award_for_verified_case(self, tx, envelope):
         intake.award_from_event(self.db, tx, envelope, self._households_of)
@@ -254,7 +258,8 @@ class CreditService(ReliableService):
 
     def _households_of(self, event_type: str, data: dict) -> list[str]:
         if event_type == "grid.case.verified":
-            residents = call(self.grid, "get_case", data["case_id"], timeout=LOOKUP_TIMEOUT_SECONDS)["party_resident_ids"]
+            case = call(self.grid, "get_case", data["case_id"], timeout=LOOKUP_TIMEOUT_SECONDS)
+            residents = case["party_resident_ids"]
         else:
             dispute = call(self.mediation, "get_dispute", data["dispute_id"], timeout=LOOKUP_TIMEOUT_SECONDS)
             residents = [p["resident_id"] for p in dispute["parties"] if p.get("resident_id")]

@@ -64,6 +64,11 @@ class CreditStore:
     def passbook_by_number(self, household_number: str) -> dict | None:
         return self.db.passbooks.find_one({"household_number": household_number})
 
+    def move_passbook(self, household_id: str, path: list[str], session) -> None:
+        self.db.passbooks.update_one({"_id": household_id}, {"$set": {
+            "area_path": path, "village_code": path[2] if len(path) > 2 else None,
+            "township_code": path[1] if len(path) > 1 else None}}, session=session)
+
     def fill_holder(self, household_id: str, holder: dict) -> None:
         """The household number and masked holder read from the grid after the passbook opened."""
         self.db.passbooks.update_one({"_id": household_id}, {"$set": {**holder, "holder_pending": False}})

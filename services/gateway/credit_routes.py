@@ -206,8 +206,8 @@ class CreditRoutes:
         return call(self.credit, "list_ratings", args.get("subject_kind"), args.get("level"), args.get("area_code"),
                     query_int(request, "page", 1), query_int(request, "page_size", 20))
 
-    @route("GET", "/api/v1/credit/ratings/<any(household,enterprise):subject_kind>/<string:subject_id>",
-           summary="一户或一家企业的诚信等级及评定依据", tag="credit", permission=C_READ)
+    @route("GET", "/api/v1/credit/ratings/<string:subject_kind>/<string:subject_id>",
+           summary="一户或一家企业的诚信等级及评定依据（subject_kind 为 household 或 enterprise）", tag="credit", permission=C_READ)
     def credit_get_rating(self, request, subject_kind, subject_id):
         return call(self.credit, "get_rating", subject_kind, subject_id)
 

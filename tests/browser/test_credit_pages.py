@@ -14,10 +14,11 @@ from services.grid.service import GridService
 from tests import factories
 from tests.browser.test_console import browser, shot, wait_for  # noqa: F401 - the fixture
 from tests.browser.test_grid_affairs_pages import sign_in, staff_account
-from tests.e2e.test_gateway_http import Client, admin, gateway_port  # noqa: F401 - the fixture
+from tests.e2e.test_gateway_http import admin, gateway_port  # noqa: F401 - the fixture
 from tests.e2e.test_grid_affairs_http import staff
 from tests.fault.polling import wait_until
 from tests.harness import database, running
+from tests.integration.test_credit import with_phones
 
 TOWNSHIP, VILLAGE, MICRO = "500229001", "500229001001", "500229001001001001"
 CADRE = ("li.cunganbu", "李村干部", "Cadre-Initial-2026!", "Cadre-Changed-2026!")
@@ -42,7 +43,7 @@ def village(gateway_port, monkeypatch):
         root = admin(gateway_port)
         for area in factories.chengkou_areas(townships=1, villages=1, grids=1, micro_grids=1):
             assert root.request("PUT", f"/api/v1/areas/{area['code']}", area)[0] == 200
-        payload = factories.household(MICRO, 2)
+        payload = with_phones(factories.household(MICRO, 2))
         status, household = root.request("POST", "/api/v1/households", payload)
         assert status == 201, household
         wait_until(lambda: database("credit").passbooks.find_one({"_id": household["household_id"]}),

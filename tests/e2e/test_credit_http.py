@@ -15,6 +15,7 @@ from tests.e2e.test_gateway_http import Client, admin
 from tests.e2e.test_grid_affairs_http import staff
 from tests.fault.polling import wait_until
 from tests.harness import database, running
+from tests.integration.test_credit import with_phones
 
 TOWN, VILLAGE, MICRO = "500229001", "500229001001", "500229001001001001"
 OTHER_MICRO = "500229002001001001"
@@ -34,7 +35,7 @@ def office(module_gateway_port):
             assert root.request("PUT", f"/api/v1/areas/{area['code']}", area)[0] == 200
         households = {}
         for micro in (MICRO, OTHER_MICRO):
-            payload = factories.household(micro, 2)
+            payload = with_phones(factories.household(micro, 2))
             status, household = root.request("POST", "/api/v1/households", payload)
             assert status == 201, household
             households[micro] = (household["household_id"], payload)

@@ -49,16 +49,23 @@ def publish(envelope: dict) -> None:
 @pytest.fixture(scope="module")
 def suite(module_gateway_port):
     with running(GridService, CreditService), rpc(COUNTY_SCOPE) as proxy:
-        for area in factories.chengkou_areas(townships=1, villages=1, grids=1, micro_grids=1):
+        for area in factories.chengkou_areas(townships=1, villages=2, grids=1, micro_grids=1):
             proxy.grid.upsert_area(area)
         for rule in RULES:
             proxy.credit.save_rule(rule)
         yield proxy
 
 
+def with_phones(payload: dict) -> dict:
+    """Every member with a registered phone (the made-up households leave some without one)."""
+    for n, resident in enumerate(payload["residents"]):
+        resident["phone"] = resident["phone"] or f"171{abs(hash(resident['id_number'])) % 10 ** 7:07d}{n}"
+    return payload
+
+
 def new_household(suite) -> tuple[str, dict]:
     """A household registered by the grid, and its passbook opened from the event."""
-    payload = factories.household(MICRO, 2)
+    payload = with_phones(factories.household(MICRO, 2))
     household = suite.grid.register_household(payload)
     wait_until(lambda: database("credit").passbooks.find_one({"_id": household["household_id"]}),
                what="passbook opened from grid.household.registered")
@@ -85,6 +92,14 @@ def test_a_registered_household_opens_one_passbook_with_its_holder_masked(suite)
     assert passbook["holder"] == payload["residents"][0]["name"][0] + "*" * (len(payload["residents"][0]["name"]) - 1)
     stored = str(database("credit").passbooks.find_one({"_id": household_id}))
     assert payload["residents"][0]["name"] not in stored and payload["residents"][0]["phone"] not in stored
+
+
+def test_a_moved_household_takes_its_passbook_to_the_new_village(suite):
+    household_id, _ = new_household(suite)
+    other_micro = "500229001002001001"
+    suite.grid.move_household(household_id, other_micro)
+    wait_until(lambda: suite.credit.get_passbook(household_id)["village_code"] == other_micro[:12],
+               what="the passbook moved with its household")
 
 
 def test_a_verified_case_replayed_ten_times_in_parallel_awards_once(suite):
