@@ -61,7 +61,7 @@ class CreditService(ReliableService):
 
     @timer(interval=60)
     def fill_holders(self):
-        commands.fill_holders(self.db, self._holder, self.db.store.pending_holders(50))
+        commands.fill_holders(self.db, self._holder, self.db.store.pending_holders(200))
 
     # passbooks and the ledger -----------------------------------------------------------------------------
     @rpc
@@ -71,7 +71,8 @@ class CreditService(ReliableService):
 
     @rpc
     def list_passbooks(self, area_code=None, household_number=None, page=1, page_size=20, sort=None) -> dict:
-        return commands.list_passbooks(self.db, area_code, household_number, page, page_size, sort, self._holder)
+        # Lists do not wait on the grid for names not read yet (the timer reads them); one passbook's page does.
+        return commands.list_passbooks(self.db, area_code, household_number, page, page_size, sort)
 
     @rpc
     def public_notices(self, village_code: str, page=1, page_size=50) -> dict:
@@ -99,7 +100,7 @@ class CreditService(ReliableService):
 
     @rpc
     def ranking(self, village_code: str, limit: int = 20) -> dict:
-        return commands.ranking(self.db, village_code, limit, self._holder)
+        return commands.ranking(self.db, village_code, limit)
 
     # rules and manual awards -------------------------------------------------------------------------------
     @rpc

@@ -1,5 +1,9 @@
 """The credit demo loads through the real services on top of a small grid demo, only once, and the reconciliation
 command finds every chain and balance of it sound."""
+import os
+import subprocess
+import sys
+
 from services.credit import demo, reconcile
 from services.credit.service import CreditService
 from services.grid import demo as grid_demo
@@ -27,3 +31,6 @@ def test_the_demo_loads_once_and_reconciles(env):
     assert credit.awards.count_documents({"status": "objected"}) == 1
     checked, problems = reconcile.check(credit)
     assert checked == 60 and problems == []
+    command = subprocess.run([sys.executable, "-m", "services.credit.reconcile"], capture_output=True, text=True,
+                             env=dict(os.environ), timeout=60)
+    assert command.returncode == 0 and "核对存折 60 本：全部相符" in command.stdout, command.stdout + command.stderr
