@@ -92,6 +92,8 @@ def list_ratings(work, subject_kind=None, level=None, area_code=None, page=1, pa
     paging = page_request(page, page_size)
     query = work.scope.within(area_code)
     if subject_kind:
+        if subject_kind not in ("household", "enterprise"):
+            raise ValidationFailed("评级对象应为 household 或 enterprise", field="subject_kind")
         query["subject_kind"] = subject_kind
     if level:
         if level not in Level.__members__:
@@ -363,5 +365,7 @@ def present_appeal(appeal: dict) -> dict:
 def list_appeals(work, status=None) -> dict:
     query = work.scope.query()
     if status:
+        if status not in ("open", "decided"):
+            raise ValidationFailed("状态应为 open 或 decided", field="status")
         query["status"] = status
     return {"items": [present_appeal(a) for a in work.store.list_appeals(query)]}

@@ -11,6 +11,10 @@ addSections(`
       <button type="submit">查询</button> <span class="err" data-for=""></span>
     </form>
     <div id="cp-rows">加载中…</div>
+    <h3>村（社区）积分排行</h3>
+    <form id="cp-rank" class="filters"><label>村（社区）代码 <input name="village_code" size="14" required></label>
+      <button type="submit">查看排行</button> <span class="err" data-for=""></span></form>
+    <div id="cp-ranking"></div>
   </section>
   <section data-tab="credit-passbook" data-label="存折详情" data-needs="credit.read" data-nonav>
     <p><a id="cp-back">‹ 返回积分存折</a></p>
@@ -96,6 +100,16 @@ async function showPassbooks(form) {
   } catch (err) { out.innerHTML = "<p class='bad'>" + esc(err.message) + "</p>"; }
 }
 document.getElementById("cp-filter").onsubmit = (e) => { e.preventDefault(); showPassbooks(e.target); };
+document.getElementById("cp-rank").onsubmit = async (e) => {
+  e.preventDefault();
+  const form = e.target;
+  try {
+    const r = await api("/api/v1/credit/rankings?village_code=" + encodeURIComponent(new FormData(form).get("village_code")));
+    creditFormError(form, {});
+    document.getElementById("cp-ranking").innerHTML = "<table><tr><th>名次</th><th>户主</th><th>累计获得</th><th>余额</th></tr>" +
+      r.items.map(x => "<tr class='rank-row'><td>" + x.rank + "</td><td>" + esc(x.holder) + "</td><td>" + x.earned_total + "</td><td>" + x.balance + "</td></tr>").join("") + "</table>";
+  } catch (err) { creditFormError(form, err); }
+};
 document.getElementById("cp-back").onclick = () => openTab("credit-passbooks");
 
 async function openPassbook(householdId) {
