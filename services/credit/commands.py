@@ -14,7 +14,7 @@ from shared.errors import Conflict, NotFound, Unavailable, ValidationFailed, par
 from shared.paging import page_request, sort_order
 
 from . import awards, domain, ledger, ratings
-from .domain import CATEGORIES, AwardActionIn, CreditAwardIn, CreditRuleIn, EntryCorrectionIn
+from .domain import CATEGORIES, AwardActionIn, AwardObjectionIn, CreditAwardIn, CreditRuleIn, EntryCorrectionIn
 from .events import PointsAwarded, PointsDeducted
 from .store import Contended, new_id
 
@@ -311,6 +311,12 @@ def act_on_award(work, award_id: str, payload: dict, public: bool = False, now: 
         return moved
 
     return present_award(committed(work, save), full=not public)
+
+
+def object_publicly(work, award_id: str, reason) -> dict:
+    """A resident's objection from the residents' channel, to an award on a notice board."""
+    objection = parse(AwardObjectionIn, {"reason": reason})
+    return act_on_award(work, award_id, {"action": "object", "reason": objection.reason}, public=True)
 
 
 def post_due_awards(work, as_of: str | None = None, award_ids: list[str] | None = None) -> dict:

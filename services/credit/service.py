@@ -124,7 +124,7 @@ class CreditService(ReliableService):
     @rpc
     def object_publicly(self, award_id: str, reason: str) -> dict:
         """An objection from the residents' channel to an award on the notice board."""
-        return commands.act_on_award(self.db, award_id, {"action": "object", "reason": reason}, public=True)
+        return commands.object_publicly(self.db, award_id, reason)
 
     @rpc
     def get_award(self, award_id: str) -> dict:

@@ -1,6 +1,7 @@
 """Credit and points in headless Chromium, against the gateway, the grid and the credit service on the real broker
 and store: a village cadre finds a household's passbook with the rule behind every line, redeems an item at the
-village store (the stock and the balance go down together) and hands it over; the household reads its own
+village store (the stock and the balance go down together) and hands it over, approves a colleague's award and
+finds it on the notice board, and looks at the rules and the levels; the household reads its own
 passbook on the residents' page with its number and a phone's last four digits. Screenshots go to
 .local/screenshots/."""
 import pytest
@@ -65,6 +66,11 @@ def village(gateway_port, monkeypatch):
             status, body = township.request("POST", f"/api/v1/credit/awards/{award['award_id']}/{action}", {})
             assert status == 200, body
         staff_account(root, gateway_port, CADRE, "village_cadre", VILLAGE)
+        # One more, submitted by the township and waiting for the cadre's approval.
+        status, waiting = township.request("POST", "/api/v1/credit/awards", {
+            "household_id": household["household_id"], "rule_code": "VOLUNTEER", "reason": "组织邻里清扫公路边沟",
+            "occurred_on": "2026-11-02", "evidence": EVIDENCE})
+        assert status == 201, waiting
         yield household, payload
 
 
@@ -110,6 +116,20 @@ def test_a_households_passbook_and_a_redemption_at_the_store(gateway_port, villa
     wait_for(browser, "#cs-stock-table tr.stock-row[data-item=IT-OIL] td.qty", "4")
     stored = database("credit").passbooks.find_one({"_id": household["household_id"]})
     assert stored["balance"] == 10 and database("credit").redemptions.count_documents({}) == 1
+
+    # The approval queue: the township's award, with its evidence, approved by the cadre, then on the notice board.
+    wait_for(browser, "nav a[data-tab=credit-approvals]").click()
+    item = wait_for(browser, "#ca-rows .award-item")
+    assert "组织邻里清扫公路边沟" in item.text and "清理河道现场照片" in item.text
+    click(browser, "#ca-rows .award-item button[data-act=approve]")
+    wait_for(browser, "nav a[data-tab=credit-notices]").click()
+    wait_for(browser, "#cn-rows tr.notice-row", "公示中")
+    assert holder not in browser.page_source
+    shot(browser, "64-credit-notice-board")
+    wait_for(browser, "nav a[data-tab=credit-rules]").click()
+    wait_for(browser, "#cr-rows tr.rule-row", "参加志愿服务")
+    wait_for(browser, "nav a[data-tab=credit-ratings]").click()
+    wait_for(browser, "#cg-rows tr.rating-row", "基本诚信")
 
     # The household reads its own passbook on the residents' page.
     browser.get(f"http://127.0.0.1:{gateway_port}/public")

@@ -82,7 +82,8 @@ function creditFormError(form, err) {
   const spot = form.querySelector(".err[data-for='" + (err.field || "") + "']") || form.querySelector(".err[data-for='']");
   if (spot) spot.textContent = err.text || err.message;
 }
-function creditDay(iso) { return iso ? String(iso).slice(0, 10) : "—"; }
+// Instants are stored in UTC; the day is the one in Chengkou.
+function creditDay(iso) { return iso ? new Date(iso).toLocaleDateString("sv-SE", {timeZone: "Asia/Shanghai"}) : "—"; }
 function creditSigned(n) { return (n > 0 ? "+" : "") + n; }
 
 // 积分存折 ---------------------------------------------------------------------------------------------------
