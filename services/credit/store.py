@@ -54,7 +54,8 @@ class CreditStore:
     # passbooks and the ledger ---------------------------------------------------------------------------
     def open_passbook(self, passbook: dict, session=None) -> bool:
         """Open a passbook unless the household has one already; True when it was opened now."""
-        result = self.db.passbooks.update_one({"_id": passbook["_id"]}, {"$setOnInsert": passbook}, upsert=True,
+        fields = {k: v for k, v in passbook.items() if k != "_id"}
+        result = self.db.passbooks.update_one({"_id": passbook["_id"]}, {"$setOnInsert": fields}, upsert=True,
                                               session=session)
         return result.upserted_id is not None
 
@@ -213,7 +214,8 @@ class CreditStore:
         return self.db.ratings.find_one({"_id": f"{subject_kind}:{subject_id}"}, session=session)
 
     def save_rating(self, rating: dict, session) -> None:
-        self.db.ratings.update_one({"_id": rating["_id"]}, {"$set": rating}, upsert=True, session=session)
+        self.db.ratings.update_one({"_id": rating["_id"]}, {"$set": {k: v for k, v in rating.items() if k != "_id"}},
+                                   upsert=True, session=session)
 
     def list_ratings(self, query: dict, page: int, page_size: int) -> dict:
         total = self.db.ratings.count_documents(query)
