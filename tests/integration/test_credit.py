@@ -1,5 +1,6 @@
-"""Credit and points on the real broker and store, with the grid service beside it: a household registered by the
-grid opens its passbook; a grid case verified on site, replayed ten times in parallel (and re-emitted under new
+"""Credit and points on the real broker and store, with the grid and mediation services beside it: a household
+registered by the grid opens its passbook and follows it when it moves; a dispute resolved by mediation awards the
+household of its registered party; a grid case verified on site, replayed ten times in parallel (and re-emitted under new
 event ids), awards exactly once; twenty redemptions racing on a balance that covers five leave five; a manual award
 goes evidence → second approval → notice → posted, and an objection stops another; the reconciliation command
 passes, and fails once one ledger entry is edited; the debtor list, joint discipline, appeals and expiry.
@@ -19,9 +20,11 @@ from nameko.standalone.events import get_event_exchange
 from services.credit import reconcile
 from services.credit.service import CreditService
 from services.grid.service import GridService
+from services.mediation.service import MediationService
 from shared import config
 from shared.errors import Conflict, NotFound, ValidationFailed
 from tests import factories
+from tests.e2e.test_mediation_http import AGREEMENT, SESSION
 from tests.fault.polling import wait_until
 from tests.harness import COUNTY_SCOPE, database, rpc, running
 
@@ -31,6 +34,8 @@ SECOND = {"scope": ["500229"], "actor": {"id": "approver-2", "role": "township_s
 RULES = [
     {"code": "GRID_HELP", "name": "协助网格事件办理", "category": "grid_affairs", "points": 5,
      "trigger": "grid.case.verified", "conditions": [{"field": "category", "op": "!=", "value": "dispute"}]},
+    {"code": "MEDIATION_COOP", "name": "配合调解化解纠纷", "category": "mediation", "points": 8,
+     "trigger": "mediation.dispute.resolved", "conditions": [{"field": "level", "op": "in", "value": ["village"]}]},
     {"code": "VOLUNTEER", "name": "参加志愿服务", "category": "volunteer", "points": 10, "cap_points": 100,
      "cap_period": "month"},
     {"code": "LITTER", "name": "乱堆乱放", "category": "violation", "points": -5},
@@ -48,7 +53,7 @@ def publish(envelope: dict) -> None:
 
 @pytest.fixture(scope="module")
 def suite(module_gateway_port):
-    with running(GridService, CreditService), rpc(COUNTY_SCOPE) as proxy:
+    with running(GridService, MediationService, CreditService), rpc(COUNTY_SCOPE) as proxy:
         for area in factories.chengkou_areas(townships=1, villages=2, grids=1, micro_grids=1):
             proxy.grid.upsert_area(area)
         for rule in RULES:
@@ -130,6 +135,26 @@ def test_a_verified_case_replayed_ten_times_in_parallel_awards_once(suite):
     events = list(database("credit").outbox.find({"event_type": "credit.points.awarded",
                                                   "envelope.data.household_id": household_id}))
     assert len(events) == 1 and events[0]["envelope"]["data"]["source_ref"] == case["case_id"]
+
+
+def test_a_dispute_resolved_by_mediation_awards_the_registered_party_s_household(suite):
+    household_id, _ = new_household(suite)
+    resident_id = suite.grid.list_residents(household_id)["items"][0]["resident_id"]
+    suite.mediation.save_committee({"committee_id": "MC-PG", "name": "平岗社区人民调解委员会", "level": "village",
+                                    "area_code": VILLAGE})
+    suite.mediation.save_mediator({"mediator_id": "M-001", "name": "李调解", "employment": "part_time",
+                                   "committee_ids": ["MC-PG"]})
+    dispute = suite.mediation.register_dispute({
+        "area_code": VILLAGE, "category": "neighbour", "summary": "两户因屋檐排水方向发生争执",
+        "parties": [{"role": "applicant", "resident_id": resident_id}, {"role": "respondent", "name": "外地来客"}]})
+    for action, fields in [("accept", {"committee_id": "MC-PG", "mediator_ids": ["M-001"]}),
+                           ("hold_session", {"session": SESSION}), ("sign_agreement", {"agreement": AGREEMENT})]:
+        dispute = suite.mediation.act_on_dispute(dispute["dispute_id"], {"action": action, **fields})
+    assert dispute["status"] == "resolved"
+    ledger = database("credit").ledger
+    entry = wait_until(lambda: ledger.find_one({"passbook_id": household_id, "rule_code": "MEDIATION_COOP"}),
+                       what="the award for the resolved dispute")
+    assert entry["delta"] == 8 and entry["source_ref"] == dispute["dispute_id"] and entry["kind"] == "event"
 
 
 def test_twenty_concurrent_redemptions_on_a_balance_for_five_leave_five(suite):
