@@ -1,9 +1,9 @@
 """Credit and points on the real broker and store, with the grid and mediation services beside it: a household
 registered by the grid opens its passbook and follows it when it moves; a dispute resolved by mediation awards the
-household of its registered party; a grid case verified on site, replayed ten times in parallel (and re-emitted under new
-event ids), awards exactly once; twenty redemptions racing on a balance that covers five leave five; a manual award
-goes evidence → second approval → notice → posted, and an objection stops another; the reconciliation command
-passes, and fails once one ledger entry is edited; the debtor list, joint discipline, appeals and expiry.
+household of its registered party; a grid case verified on site, replayed ten times in parallel (and re-emitted
+under new event ids), awards exactly once; twenty redemptions racing on a balance that covers five leave five; a
+manual award goes evidence → second approval → notice → posted, and an objection stops another; the reconciliation
+command passes, and fails once one ledger entry is edited; the debtor list, joint discipline, appeals and expiry.
 One running suite is shared by the module (its own vhost and databases)."""
 import base64
 import os
