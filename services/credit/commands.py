@@ -14,7 +14,7 @@ from shared.errors import Conflict, NotFound, Unavailable, ValidationFailed, par
 from shared.paging import page_request, sort_order
 
 from . import awards, domain, ledger, ratings
-from .domain import CATEGORIES, AwardActionIn, AwardObjectionIn, CreditAwardIn, CreditRuleIn, EntryCorrectionIn
+from .domain import CATEGORIES, AwardActionIn, AwardObjectionIn, CreditAwardIn, EntryCorrectionIn, PointsRuleIn
 from .events import PointsAwarded, PointsDeducted
 from .store import Contended, new_id
 
@@ -204,7 +204,7 @@ def public_passbook(work, household_number: str, phone_last4: str, find_househol
 
 # rules ------------------------------------------------------------------------------------------------
 def save_rule(work, payload: dict) -> dict:
-    rule = parse(CreditRuleIn, payload)
+    rule = parse(PointsRuleIn, payload)
     doc = rule.model_dump(mode="json")
     work.transaction(lambda tx: work.store.save_rule(doc, tx.session))
     return present_rule(doc)

@@ -52,7 +52,7 @@ TRIGGERS = {
 }
 
 
-class CreditRuleIn(Model):
+class PointsRuleIn(Model):
     code: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_-]{1,30}$", description="规则代码")]
     name: Annotated[str, Field(min_length=2, max_length=60)]
     category: str

@@ -51,8 +51,8 @@ class RedemptionCancelled(RedemptionEvent):
     pass
 
 
-@event(SOURCE, "rating.changed", summary="诚信等级变化 (a household's or an enterprise's level changed)")
-class RatingChanged(EventData):
+@event(SOURCE, "credit_rating.changed", summary="诚信等级变化 (a household's or an enterprise's level changed)")
+class CreditRatingChanged(EventData):
     subject_kind: Literal["household", "enterprise"]
     subject_id: str = Field(description="户编号或统一社会信用代码")
     from_level: str | None
@@ -60,8 +60,8 @@ class RatingChanged(EventData):
     area_code: str | None
 
 
-@event(SOURCE, "debtor.listed", summary="列入失信被执行人名单（联合惩戒）(a debtor was listed)")
-class DebtorListed(EventData):
+@event(SOURCE, "dishonest_debtor.listed", summary="列入失信被执行人名单（联合惩戒）(a debtor was listed)")
+class DishonestDebtorListed(EventData):
     listing_id: str
     subject_kind: Literal["person", "enterprise"]
     household_id: str | None
@@ -70,8 +70,9 @@ class DebtorListed(EventData):
     flags: list[str]
 
 
-@event(SOURCE, "debtor.delisted", summary="移出失信被执行人名单 (a listing ended: expired, appeal upheld or court)")
-class DebtorDelisted(EventData):
+@event(SOURCE, "dishonest_debtor.delisted",
+       summary="移出失信被执行人名单 (a listing ended: expired, appeal upheld or court)")
+class DishonestDebtorDelisted(EventData):
     listing_id: str
     subject_kind: Literal["person", "enterprise"]
     household_id: str | None

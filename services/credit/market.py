@@ -13,7 +13,7 @@ from shared.paging import page_request
 
 from . import domain
 from .commands import committed, post_entry
-from .domain import PointsItemIn, RedeemIn, PointsStockIn, PointsStoreIn
+from .domain import PointsItemIn, PointsStockIn, PointsStoreIn, RedeemIn
 from .events import PointsRedeemed, RedemptionCancelled
 from .store import new_id
 

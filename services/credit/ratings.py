@@ -13,8 +13,8 @@ from shared.paging import page_request
 
 from . import domain
 from .domain import (DEBTOR_COLUMNS, DISCIPLINE, ENTERPRISE_DISCIPLINE, KIND_WORDS, LEVEL_LABELS, PERSON_DISCIPLINE,
-                     CreditAppealDecision, CreditAppealIn, DebtorRow, CreditEnterpriseIn, EnterpriseRecordIn, Level)
-from .events import DebtorDelisted, DebtorListed, RatingChanged
+                     CreditAppealDecision, CreditAppealIn, CreditEnterpriseIn, DebtorRow, EnterpriseRecordIn, Level)
+from .events import CreditRatingChanged, DishonestDebtorDelisted, DishonestDebtorListed
 from .store import new_id
 
 WINDOW = timedelta(days=365)
@@ -68,8 +68,9 @@ def _save_level(work, tx, kind, subject_id, level: Level, reasons, evidence, are
         return before
     work.store.save_rating(rating, tx.session)
     if before is None or before["level"] != level.value:
-        tx.emit(RatingChanged(subject_kind=kind, subject_id=subject_id, from_level=before["level"] if before else None,
-                              to_level=level.value, area_code=area_code), area_code=area_code)
+        tx.emit(CreditRatingChanged(subject_kind=kind, subject_id=subject_id,
+                                    from_level=before["level"] if before else None, to_level=level.value,
+                                    area_code=area_code), area_code=area_code)
     return rating
 
 
@@ -227,8 +228,8 @@ def _list(work, row: DebtorRow, key: str, household_id: str | None, area_code: s
 
     def save(tx):
         work.store.insert_listing(doc, tx.session)
-        tx.emit(DebtorListed(listing_id=doc["_id"], subject_kind=row.kind, household_id=household_id,
-                             enterprise_code=row.enterprise_code, area_code=area_code, flags=flags),
+        tx.emit(DishonestDebtorListed(listing_id=doc["_id"], subject_kind=row.kind, household_id=household_id,
+                                      enterprise_code=row.enterprise_code, area_code=area_code, flags=flags),
                 area_code=area_code)
         _refresh_subject(work, tx, doc)
 
@@ -252,9 +253,10 @@ def delist(work, listing_id: str, reason: str) -> dict:
                                                          "delisted_by": work.actor_ref()}, tx.session)
         if ended is None:
             raise Conflict("该记录已移出名单", field="listing_id", code="listing.not_active")
-        tx.emit(DebtorDelisted(listing_id=ended["_id"], subject_kind=ended["subject_kind"],
-                               household_id=ended.get("household_id"), enterprise_code=ended.get("enterprise_code"),
-                               area_code=ended.get("area_code"), reason=reason), area_code=ended.get("area_code"))
+        tx.emit(DishonestDebtorDelisted(listing_id=ended["_id"], subject_kind=ended["subject_kind"],
+                                        household_id=ended.get("household_id"),
+                                        enterprise_code=ended.get("enterprise_code"), area_code=ended.get("area_code"),
+                                        reason=reason), area_code=ended.get("area_code"))
         _refresh_subject(work, tx, ended)
         return ended
 

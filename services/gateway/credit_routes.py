@@ -7,8 +7,8 @@ from nameko.web.handlers import http
 
 from services.credit import awards, domain as credit_domain, market
 from services.credit.domain import (AwardActionIn, AwardObjectionIn, CreditAppealDecision, CreditAppealIn,
-                                    CreditAwardIn, CreditEnterpriseIn, CreditRuleIn, EnterpriseRecordIn,
-                                    EntryCorrectionIn, PointsItemIn, PointsStockIn, PointsStoreIn, RedeemIn)
+                                    CreditAwardIn, CreditEnterpriseIn, EnterpriseRecordIn, EntryCorrectionIn,
+                                    PointsItemIn, PointsRuleIn, PointsStockIn, PointsStoreIn, RedeemIn)
 from shared.calls import call
 from shared.errors import NotFound, ValidationFailed
 
@@ -98,7 +98,7 @@ class CreditRoutes:
         return call(self.credit, "list_rules")
 
     @route("PUT", "/api/v1/credit/rules/<string:code>", summary="新增或修改积分规则（分值、类别、上限、触发方式）",
-           tag="credit", body=CreditRuleIn, permission=C_CONFIGURE)
+           tag="credit", body=PointsRuleIn, permission=C_CONFIGURE)
     def credit_save_credit_rule(self, request, code):
         return call(self.credit, "save_rule", {**json_body(request), "code": code})
 

@@ -340,8 +340,8 @@ def test_the_debtor_list_flags_joint_discipline_lowers_the_level_and_expires(sui
     assert len(expired["expired"]) == 1
     assert not suite.credit.joint_discipline(enterprise_code="91500229MA5U000001")["listed"]
     types = [e["event_type"] for e in database("credit").outbox.find(
-        {"event_type": {"$in": ["credit.debtor.listed", "credit.debtor.delisted"]}})]
-    assert sorted(types) == ["credit.debtor.delisted"] * 2 + ["credit.debtor.listed"] * 2
+        {"event_type": {"$in": ["credit.dishonest_debtor.listed", "credit.dishonest_debtor.delisted"]}})]
+    assert sorted(types) == ["credit.dishonest_debtor.delisted"] * 2 + ["credit.dishonest_debtor.listed"] * 2
 
 
 def test_reconciliation_passes_and_fails_on_one_edited_entry(suite):

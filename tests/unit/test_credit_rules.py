@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from services.credit import domain, ledger
-from services.credit.domain import CreditRuleIn, DebtorRow, Level
+from services.credit.domain import PointsRuleIn, DebtorRow, Level
 from shared.clock import LOCAL
 
 
@@ -58,12 +58,12 @@ def test_conditions_caps_and_periods():
 
 def test_rules_deduct_only_for_violations_and_name_known_triggers():
     with pytest.raises(ValidationError):
-        CreditRuleIn(code="LITTER", name="乱倒垃圾", category="violation", points=5)
+        PointsRuleIn(code="LITTER", name="乱倒垃圾", category="violation", points=5)
     with pytest.raises(ValidationError):
-        CreditRuleIn(code="HELP", name="帮助邻里", category="volunteer", points=-5)
+        PointsRuleIn(code="HELP", name="帮助邻里", category="volunteer", points=-5)
     with pytest.raises(ValidationError):
-        CreditRuleIn(code="HELP", name="帮助邻里", category="volunteer", points=5, trigger="grid.unknown")
-    assert CreditRuleIn(code="HELP", name="帮助邻里", category="volunteer", points=5).trigger == "manual"
+        PointsRuleIn(code="HELP", name="帮助邻里", category="volunteer", points=5, trigger="grid.unknown")
+    assert PointsRuleIn(code="HELP", name="帮助邻里", category="volunteer", points=5).trigger == "manual"
 
 
 def test_levels_follow_points_violations_and_listings():
