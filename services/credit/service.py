@@ -96,15 +96,18 @@ class CreditService(ReliableService):
 
     @rpc
     def correct_entry(self, entry_id: str, payload: dict) -> dict:
+        """A compensating entry for `entry_id` ({reason}); the original stays as it is. Once per entry."""
         return commands.correct_entry(self.db, entry_id, payload)
 
     @rpc
     def ranking(self, village_code: str, limit: int = 20) -> dict:
+        """A village's households by points earned, names masked."""
         return commands.ranking(self.db, village_code, limit)
 
     # rules and manual awards -------------------------------------------------------------------------------
     @rpc
     def save_rule(self, payload: dict) -> dict:
+        """Add or change a points rule: category, points, cap per period, trigger (manual or an event type)."""
         return commands.save_rule(self.db, payload)
 
     @rpc
@@ -170,14 +173,17 @@ class CreditService(ReliableService):
 
     @rpc
     def reserve(self, payload: dict) -> dict:
+        """Reserve an item at a store for a household: stock and points together, or neither (409)."""
         return market.reserve(self.db, payload)
 
     @rpc
     def fulfil(self, redemption_id: str) -> dict:
+        """The goods were handed over; a reservation is fulfilled or cancelled once."""
         return market.fulfil(self.db, redemption_id)
 
     @rpc
     def cancel(self, redemption_id: str, reason=None) -> dict:
+        """Cancel a reservation: the stock goes back on the shelf, the points back by a compensating entry."""
         return market.cancel(self.db, redemption_id, reason)
 
     @rpc
@@ -187,6 +193,7 @@ class CreditService(ReliableService):
     # integrity ratings, enterprises, the debtor list, appeals ---------------------------------------------
     @rpc
     def get_rating(self, subject_kind: str, subject_id: str) -> dict:
+        """A household's or enterprise's level with the reasons and the evidence that produced it."""
         return ratings.get_rating(self.db, subject_kind, subject_id)
 
     @rpc
@@ -203,6 +210,7 @@ class CreditService(ReliableService):
 
     @rpc
     def add_enterprise_record(self, enterprise_code: str, payload: dict) -> dict:
+        """A commendation or violation of an enterprise; its level is computed again."""
         return ratings.add_enterprise_record(self.db, enterprise_code, payload)
 
     @rpc
@@ -230,10 +238,12 @@ class CreditService(ReliableService):
 
     @rpc
     def submit_appeal(self, payload: dict) -> dict:
+        """An appeal against a listing or a rating, to be decided with an outcome."""
         return ratings.submit_appeal(self.db, payload)
 
     @rpc
     def decide_appeal(self, appeal_id: str, payload: dict) -> dict:
+        """upheld or dismissed, with a note; an upheld appeal against a listing ends it."""
         return ratings.decide_appeal(self.db, appeal_id, payload)
 
     @rpc
