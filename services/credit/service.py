@@ -276,7 +276,11 @@ class CreditService(ReliableService):
             residents = [p["resident_id"] for p in dispute["parties"] if p.get("resident_id")]
         households = []
         for resident_id in residents:
-            household_id = call(self.grid, "get_resident", resident_id, timeout=LOOKUP_TIMEOUT_SECONDS)["household_id"]
-            if household_id not in households:
+            try:
+                household_id = call(self.grid, "get_resident", resident_id,
+                                    timeout=LOOKUP_TIMEOUT_SECONDS)["household_id"]
+            except NotFound:
+                continue  # no longer registered: nobody to award
+            if household_id and household_id not in households:
                 households.append(household_id)
         return households
