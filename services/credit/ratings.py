@@ -31,8 +31,10 @@ def refresh_household(work, tx, household_id: str) -> dict:
     save it with its evidence, and announce a change of level."""
     since = clock.now() - WINDOW
     entries = work.store.entries_of(household_id, tx.session, since=since)
-    earned = sum(e["delta"] for e in entries if e["kind"] in ("event", "award") and e["delta"] > 0)
-    violations = [e for e in entries if e["category"] == "violation" and e["kind"] in ("event", "award")]
+    corrected = {e["corrects"] for e in entries if e["kind"] == "correction"}
+    counted = [e for e in entries if e["kind"] in ("event", "award") and e["_id"] not in corrected]
+    earned = sum(e["delta"] for e in counted if e["delta"] > 0)
+    violations = [e for e in counted if e["category"] == "violation"]
     listings = work.store.active_listings({"household_id": household_id}, tx.session)
     level, reasons = domain.household_level(earned, len(violations), bool(listings))
     evidence = [{"kind": "violation", "ref": e["_id"], "text": f"{e['rule_name']}（{_iso(e['at'])[:10]}）"}

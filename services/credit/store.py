@@ -90,7 +90,9 @@ class CreditStore:
 
     def advance(self, passbook: dict, entry: dict, session) -> None:
         """Move the passbook's head to `entry` and write it, or raise Contended if the head moved meanwhile."""
-        earned = entry["delta"] if entry["delta"] > 0 and entry["kind"] in ("event", "award") else 0
+        # Points earned: awards, less the awards corrected away (spending and deductions do not lower it).
+        earned = entry["delta"] if (entry["delta"] > 0 and entry["kind"] in ("event", "award")) or (
+            entry["delta"] < 0 and entry["kind"] == "correction") else 0
         moved = self.db.passbooks.update_one(
             {"_id": passbook["_id"], "seq": passbook["seq"], "head_hash": passbook["head_hash"]},
             {"$set": {"seq": entry["seq"], "balance": entry["balance_after"], "head_hash": entry["hash"],

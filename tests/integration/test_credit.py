@@ -265,6 +265,23 @@ def test_caps_deductions_and_corrections(suite):
     with pytest.raises(Conflict):
         suite.credit.correct_entry(first["entry_id"], {"reason": "重复申报，予以冲正"})
     assert database("credit").ledger.find_one({"_id": first["entry_id"]})["delta"] == 10  # never edited
+    passbook = suite.credit.get_passbook(household_id)
+    assert (passbook["balance"], passbook["earned_total"]) == (90, 90)
+    assert passbook["rating"]["level"] == "AA"  # the corrected award no longer counts
+
+    # A deduction takes what is there and counts as a violation until it is corrected.
+    with rpc(SECOND) as second:
+        for n in range(2):
+            award = suite.credit.submit_award({"household_id": household_id, "rule_code": "LITTER",
+                                               "reason": f"乱堆建筑垃圾第{n + 1}次", "occurred_on": date.today().isoformat(),
+                                               "evidence": EVIDENCE})
+            second.credit.act_on_award(award["award_id"], {"action": "approve"})
+    suite.credit.post_due((date.today() + timedelta(days=10)).isoformat())
+    passbook = suite.credit.get_passbook(household_id)
+    assert (passbook["balance"], passbook["earned_total"], passbook["rating"]["level"]) == (80, 90, "B")
+    suite.credit.correct_entry(passbook["history"]["items"][0]["entry_id"], {"reason": "经核实不属实，予以冲正"})
+    passbook = suite.credit.get_passbook(household_id)
+    assert (passbook["balance"], passbook["rating"]["level"]) == (85, "A")
 
 
 def test_bad_input_is_refused_with_the_field_and_changes_nothing(suite):
