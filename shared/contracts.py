@@ -148,7 +148,7 @@ def openapi() -> dict:
             operation["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": {"type": "object"}}}}
         ok = str(spec["status"])
-        content_type = "text/html" if spec["tag"] == "console" else spec["produces"] or "application/json"
+        content_type = spec["produces"] or ("text/html" if spec["tag"] == "console" else "application/json")
         operation["responses"] = {ok: {"description": "成功", "content": {content_type: {"schema": {
             "type": "object"} if content_type == "application/json" else {"type": "string"}}}}}
         if spec["permission"]:
@@ -157,7 +157,8 @@ def openapi() -> dict:
         for status, text in STATUS_TEXT.items():
             if status in (401, 403) and not spec["permission"] and spec["tag"] != "auth":
                 continue
-            if status in (400, 404, 409, 503) and spec["tag"] in ("console", "ops"):
+            if status in (400, 404, 409, 503) and spec["tag"] in ("console", "ops") and not (
+                    status == 404 and "{" in path):  # a page or script named in its path can be unknown
                 continue
             operation["responses"][str(status)] = {"description": text, "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"}}}}

@@ -49,6 +49,13 @@ MEDIATION_ALL = frozenset({M_READ, M_INTAKE, M_MEDIATE, M_CONFIGURE})
 P_READ, P_REGISTER, P_HANDLE, P_SUPERVISE = (petitions.P_READ, petitions.P_REGISTER, petitions.P_HANDLE,
                                              petitions.P_SUPERVISE)
 PETITIONS_ALL = frozenset({P_READ, P_REGISTER, P_HANDLE, P_SUPERVISE})
+# Credit and points: read (passbooks, the notice board, rankings, ratings, listings); award (submit a manual award
+# with its evidence, record an objection); approve (the second person: approve or reject, decide objections and
+# appeals, post, correct an entry); store (the village store's counter: stock, reserve, fulfil, cancel); configure
+# (the county's rule catalogue, items, stores, enterprises, the court's debtor list).
+C_READ, C_AWARD, C_APPROVE, C_STORE, C_CONFIGURE = ("credit.read", "credit.award", "credit.approve", "credit.store",
+                                                    "credit.configure")
+CREDIT_ALL = frozenset({C_READ, C_AWARD, C_APPROVE, C_STORE, C_CONFIGURE})
 # Joint risk assessment: read (scores, alerts, register, meetings, designations); assess (the register, convening
 # and concluding meetings, tasks); opinion (a member unit's opinion at a meeting, reporting its task done);
 # configure (member units, designations run, the rebuild check).
@@ -56,17 +63,18 @@ R_READ, R_ASSESS, R_OPINION, R_CONFIGURE = "risk.read", "risk.assess", "risk.opi
 RISK_ALL = frozenset({R_READ, R_ASSESS, R_OPINION, R_CONFIGURE})
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.county_admin: frozenset({READ, WRITE, IMPORT, REVEAL, STAFF, A_READ, A_REPORT, A_DISPATCH, A_HANDLE,
-                                  A_ATTACH, A_CONFIGURE, *MEDIATION_ALL, *PETITIONS_ALL, *RISK_ALL}),
+                                  A_ATTACH, A_CONFIGURE, *MEDIATION_ALL, *PETITIONS_ALL, *CREDIT_ALL,
+                                  *RISK_ALL}),
     Role.township_staff: frozenset({READ, WRITE, IMPORT, REVEAL, A_READ, A_REPORT, A_DISPATCH, A_HANDLE,
-                                    A_ATTACH, *MEDIATION_ALL, P_READ, P_REGISTER, P_HANDLE, R_READ, R_ASSESS,
-                                    R_OPINION}),
+                                    A_ATTACH, *MEDIATION_ALL, P_READ, P_REGISTER, P_HANDLE, C_READ, C_AWARD,
+                                    C_APPROVE, C_STORE, R_READ, R_ASSESS, R_OPINION}),
     Role.village_cadre: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_HANDLE, A_ATTACH, M_READ, M_INTAKE,
-                                   M_MEDIATE, P_READ, P_REGISTER, R_READ}),
-    Role.grid_worker: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_ATTACH, M_READ}),
+                                   M_MEDIATE, P_READ, P_REGISTER, C_READ, C_AWARD, C_APPROVE, C_STORE, R_READ}),
+    Role.grid_worker: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_ATTACH, M_READ, C_READ, C_AWARD}),
     Role.mediator: frozenset({READ, A_READ, M_READ, M_INTAKE, M_MEDIATE}),
-    Role.petition_officer: frozenset({READ, A_READ, M_READ, *PETITIONS_ALL, R_READ}),
+    Role.petition_officer: frozenset({READ, A_READ, M_READ, *PETITIONS_ALL, C_READ, R_READ}),
     Role.department_user: frozenset({READ, A_READ, A_HANDLE, A_ATTACH, P_READ, P_HANDLE, R_READ, R_OPINION}),
-    Role.leader: frozenset({READ, A_READ, M_READ, P_READ, P_SUPERVISE, R_READ}),
+    Role.leader: frozenset({READ, A_READ, M_READ, P_READ, P_SUPERVISE, C_READ, R_READ}),
     Role.auditor: frozenset({AUDIT}),
 }
 

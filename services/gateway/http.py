@@ -159,3 +159,14 @@ def unknown_action(workflow) -> Response:
     error = NotFound(f"没有此操作，操作应为以下之一：{'、'.join(workflow.transitions)}", field="action",
                      code=f"{workflow.noun}.unknown_action")
     return json_response(error.to_dict(), error.status)
+
+
+def upload(request, limit: int) -> tuple[str, bytes]:
+    """The `file` part of a multipart request, refused when missing or larger than `limit` bytes."""
+    part = request.files.get("file")
+    if part is None or not part.filename:
+        raise ValidationFailed("请选择要上传的文件", field="file", code="import.no_file")
+    content = part.read(limit + 1)
+    if len(content) > limit:
+        raise ValidationFailed(f"文件过大（上限{limit // 1024 // 1024}MB）", field="file", code="file.too_large")
+    return part.filename, content

@@ -1,6 +1,10 @@
 """The gateway's routes for petitions (信访): a mixin of GatewayService, entrypoints only."""
+import base64
+from urllib.parse import quote
+
 from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
+from werkzeug.wrappers import Response
 
 from services.petitions import clocks, domain
 from services.petitions.domain import (HardCaseIn, LeaderIn, PetitionIn, PublicRatingIn, PublicReviewIn,
@@ -8,8 +12,9 @@ from services.petitions.domain import (HardCaseIn, LeaderIn, PetitionIn, PublicR
 from services.petitions.petitions import P_HANDLE, P_READ, P_REGISTER, P_SUPERVISE, STATUS_LABELS, WORKFLOW, ActionBody
 from shared.calls import call
 from shared.errors import NotFound
+from shared.files import MAX_FILE_BYTES
 
-from .http import json_body, query_bool, query_int, route, unknown_action
+from .http import json_body, query_bool, query_int, route, unknown_action, upload
 
 PAGING = {"page": "页码，从1开始", "page_size": "每页条数，最多200"}
 
@@ -118,6 +123,20 @@ class PetitionRoutes:
            tag="petitions", body=HardCaseIn, permission=P_SUPERVISE)
     def mark_hard_petition(self, request, petition_id):
         return call(self.petitions, "mark_hard_case", petition_id, json_body(request))
+
+    @route("POST", "/api/v1/petitions/<string:petition_id>/files", summary="上传信访材料（来信扫描件、照片、PDF，10MB以内）",
+           tag="petitions", status=201, permission=P_REGISTER, upload={})
+    def attach_petition_file(self, request, petition_id):
+        filename, content = upload(request, MAX_FILE_BYTES)
+        return call(self.petitions, "attach_file", petition_id, filename, base64.b64encode(content).decode())
+
+    @route("GET", "/api/v1/petitions/<string:petition_id>/files/<string:file_id>", summary="查看信访材料",
+           tag="petitions", permission=P_READ, produces="application/octet-stream")
+    def read_petition_file(self, request, petition_id, file_id):
+        found = call(self.petitions, "read_file", petition_id, file_id)
+        return Response(base64.b64decode(found["content_base64"]), mimetype=found["content_type"], headers={
+            "Content-Disposition": f"inline; filename*=UTF-8''{quote(found['filename'])}",
+            "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
 
     @http("POST", "/api/v1/petitions/<string:petition_id>/<path:action>")
     def unknown_petition_action(self, request, petition_id, action):

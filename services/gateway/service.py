@@ -21,6 +21,7 @@ from services.mediation.domain import CommitteeIn, DisputeIn, MediatorIn, TalkOf
 from shared import config
 from shared.calls import call
 from shared.errors import NotFound, Unavailable, ValidationFailed
+from shared.files import MAX_FILE_BYTES
 from shared.service import ReliableService
 from shared.storage import Storage
 
@@ -29,7 +30,7 @@ from .accounts import (A_ATTACH, A_CONFIGURE, A_DISPATCH, A_HANDLE, A_READ, A_RE
                        M_INTAKE, M_MEDIATE, M_READ, READ, REVEAL, STAFF, WRITE, AccountIn, Grant, handlers_for)
 from .caller import SELF, Caller
 from .credit_routes import CreditRoutes
-from .http import json_body, json_response, query_bool, query_int, route, unknown_action
+from .http import json_body, json_response, query_bool, query_int, route, unknown_action, upload
 from .org_routes import OrgRoutes
 from .petition_routes import PetitionRoutes
 from .risk_routes import RiskRoutes
@@ -38,22 +39,12 @@ from .store import GatewayStore
 STATIC = Path(__file__).parent / "static"
 PAGING = {"page": "页码，从1开始", "page_size": "每页条数，最多200"}
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
-MAX_CASE_FILE_BYTES = 10 * 1024 * 1024
 STATUS_TIMEOUT = 3
+CONSOLE_SCRIPTS = ("petitions", "org", "credit", "risk")  # static/console/<domain>.js, one per later domain
 
 
 def _any(actions: list[str]) -> str:
     return f"<any({','.join(actions)}):action>"
-
-
-def _upload(request, limit: int) -> tuple[str, bytes]:
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise ValidationFailed("请选择要上传的文件", field="file", code="import.no_file")
-    content = upload.read(limit + 1)
-    if len(content) > limit:
-        raise ValidationFailed(f"文件过大（上限{limit // 1024 // 1024}MB）", field="file", code="file.too_large")
-    return upload.filename, content
 
 
 class GatewayService(PetitionRoutes, OrgRoutes, CreditRoutes, RiskRoutes, ReliableService):
@@ -177,9 +168,11 @@ class GatewayService(PetitionRoutes, OrgRoutes, CreditRoutes, RiskRoutes, Reliab
     def mobile_page(self, request):
         return Response((STATIC / "mobile.html").read_bytes(), mimetype="text/html")
 
-    @route("GET", "/console/<any(petitions,org,credit,risk):domain>.js", summary="控制台各业务页面的脚本", tag="console",
-           produces="text/javascript")
+    @route("GET", "/console/<string:domain>.js", summary="控制台各业务页面的脚本（petitions、org、credit、risk）",
+           tag="console", produces="text/javascript")
     def console_script(self, request, domain):
+        if domain not in CONSOLE_SCRIPTS:
+            raise NotFound("没有此页面脚本", field="domain", code="console.not_found")
         return Response((STATIC / "console" / f"{domain}.js").read_bytes(), mimetype="text/javascript",
                         headers={"Cache-Control": "no-cache"})
 
@@ -286,7 +279,7 @@ class GatewayService(PetitionRoutes, OrgRoutes, CreditRoutes, RiskRoutes, Reliab
     @route("POST", "/api/v1/imports", summary="上传户籍/居民表（.xlsx/.csv）：预检或导入，返回任务号", status=202,
            query={"dry_run": "true 仅预检（默认），false 导入"}, tag="import", permission=IMPORT, upload={})
     def start_import(self, request):
-        filename, content = _upload(request, MAX_IMPORT_BYTES)
+        filename, content = upload(request, MAX_IMPORT_BYTES)
         dry_run = query_bool(request, "dry_run", True)
         job_id = uuid.uuid4().hex
         # Long files take a while: the import runs on, and the console polls the job for progress and report.
@@ -392,7 +385,7 @@ class GatewayService(PetitionRoutes, OrgRoutes, CreditRoutes, RiskRoutes, Reliab
            tag="affairs", status=201, permission=A_ATTACH,
            upload={"stage": "discovered 发现时、before 办理前、after 办理后、document 材料"})
     def attach_case_file(self, request, case_id):
-        filename, content = _upload(request, MAX_CASE_FILE_BYTES)
+        filename, content = upload(request, MAX_FILE_BYTES)
         return call(self.grid, "attach_case_file", case_id, request.form.get("stage", "discovered"), filename,
                     base64.b64encode(content).decode())
 

@@ -4,13 +4,11 @@
 A status change is one conditional update on (id, status, revision): two people acting on the same case at once
 cannot both win, and the loser is told the case has moved on.
 """
-import gridfs
-from bson import ObjectId
-from bson.errors import InvalidId
 from pymongo import ReturnDocument
 from pymongo.errors import BulkWriteError
 
 from shared import clock
+from shared.files import FileBucket
 from shared.mongo import ASC, DESC, Index
 
 FILES_BUCKET = "case_files"
@@ -38,7 +36,7 @@ class AffairsStore:
     def __init__(self, db, cipher):
         self.db = db
         self.cipher = cipher
-        self.files = gridfs.GridFSBucket(db, bucket_name=FILES_BUCKET)
+        self.files = FileBucket(db, FILES_BUCKET)
 
     # responsibility items ------------------------------------------------------------------------------
     def seed_items(self, versions: list[dict]) -> None:
@@ -178,12 +176,7 @@ class AffairsStore:
 
     # case files --------------------------------------------------------------------------------------
     def put_file(self, content: bytes, filename: str, content_type: str, metadata: dict) -> str:
-        return str(self.files.upload_from_stream(filename, content,
-                                                 metadata={**metadata, "content_type": content_type}))
+        return self.files.put(content, filename, content_type, metadata)
 
     def get_file(self, file_id: str) -> tuple[bytes, dict] | None:
-        try:
-            stream = self.files.open_download_stream(ObjectId(file_id))
-        except (InvalidId, gridfs.errors.NoFile):
-            return None
-        return stream.read(), {"filename": stream.filename, **(stream.metadata or {})}
+        return self.files.get(file_id)

@@ -9,7 +9,9 @@ from datetime import date, datetime, time, timedelta
 
 from pymongo.errors import DuplicateKeyError
 
-from shared import clock, config, pii
+import base64
+
+from shared import clock, config, files, pii
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed, parse
 from prometheus_client import Gauge
 from shared.paging import page_request, sort_order
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 OVERDUE_OPEN = Gauge("xz_petitions_overdue_open", "Open petitions with an overdue statutory clock", ["clock"])
 # No 0/O, 1/I/L: a code read out over the phone or copied by hand should survive it.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+MAX_FILES = 20
 
 
 def _iso(value):
@@ -167,7 +170,7 @@ def _intake_fields(work, request: dict) -> dict:
 def fill_pending_intakes(work, fetch) -> int:
     """Online petitions whose request the grid could not give when they arrived: read them now."""
     filled = 0
-    for doc in work.db.petitions.find({"intake_pending": True}, {"source_ref": 1}).limit(200):
+    for doc in work.store.pending_intakes():
         found = _fetch_intake(fetch, doc["source_ref"])
         if found:
             work.store.fill_intake(doc["_id"], _intake_fields(work, found))
@@ -393,6 +396,30 @@ def mark_hard_case(work, petition_id: str, payload: dict) -> dict:
                           else "取消疑难信访标记"))
 
 
+def attach_file(work, petition_id: str, filename: str, content_base64: str) -> dict:
+    """A letter's scan, a photo or a document kept with the petition; its type is checked by its first bytes."""
+    petition = _petition_in_scope(work, petition_id)
+    if len(petition.get("attachments", [])) >= MAX_FILES:
+        raise ValidationFailed(f"每件信访最多{MAX_FILES}个附件", field="file", code="petition.too_many_files")
+    name, content, kind = files.checked_upload(filename, content_base64)
+    file_id = work.store.files.put(content, name, kind, {"petition_id": petition["_id"]})
+    actor = work.actor_ref()
+    attachment = {"file_id": file_id, "filename": name, "content_type": kind, "size": len(content),
+                  "at": clock.now(), "by": actor["name"] if actor else "系统"}
+    return _change(work, petition, {}, _entry(work, "attach", petition, name), {"attachments": attachment})
+
+
+def read_file(work, petition_id: str, file_id: str) -> dict:
+    petition = _petition_in_scope(work, petition_id)
+    found = work.store.files.get(file_id) if any(
+        a["file_id"] == file_id for a in petition.get("attachments", [])) else None
+    if found is None:
+        raise NotFound("附件不存在", field="file_id", code="file.not_found")
+    content, meta = found
+    return {"filename": meta["filename"], "content_type": meta["content_type"],
+            "content_base64": base64.b64encode(content).decode()}
+
+
 # the sweep ---------------------------------------------------------------------------------------------------
 def sweep(work, as_of: str | None = None, fetch=None) -> dict:
     """Every open petition's duties: amber ones are counted, red ones supervised (一般 → 重点 → 挂牌 as they stay
@@ -508,7 +535,7 @@ def present(d: dict, full: bool = False, now: datetime | None = None) -> dict:
     if not full:
         return view
     labels = {t.action: t.label for t in WORKFLOW.transitions.values()} | {
-        "register": "登记", "rate": "群众评价", "supervise": "督办", "own": "领导包案", "visit": "约访接访下访", "hard_case": "疑难信访标记"}
+        "register": "登记", "rate": "群众评价", "attach": "上传材料", "supervise": "督办", "own": "领导包案", "visit": "约访接访下访", "hard_case": "疑难信访标记"}
     view.update({
         "actions": WORKFLOW.allowed(d["status"]), "departments": d["departments"], "transfers": [
             {**t, "at": _iso(t["at"])} for t in d["transfers"]],
@@ -525,6 +552,7 @@ def present(d: dict, full: bool = False, now: datetime | None = None) -> dict:
         "satisfaction": d["satisfaction"] and {**d["satisfaction"], "at": _iso(d["satisfaction"]["at"]),
                                                "label": SATISFACTION_LABELS[d["satisfaction"]["value"]]},
         "intake_pending": bool(d.get("intake_pending")),
+        "attachments": [{**a, "at": _iso(a["at"])} for a in d.get("attachments", [])],
         "history": [{**{k: _iso(v) for k, v in h.items()}, "label": labels.get(h["action"], h["action"]),
                      "to_label": STATUS_LABELS[Status(h["to"])]} for h in d.get("history", [])]})
     return view

@@ -54,6 +54,14 @@ class PetitionsService(ReliableService):
     def mark_hard_case(self, petition_id: str, payload: dict) -> dict:
         return commands.mark_hard_case(self.db, petition_id, payload)
 
+    @rpc
+    def attach_file(self, petition_id: str, filename: str, content_base64: str) -> dict:
+        return commands.attach_file(self.db, petition_id, filename, content_base64)
+
+    @rpc
+    def read_file(self, petition_id: str, file_id: str) -> dict:
+        return commands.read_file(self.db, petition_id, file_id)
+
     # reads -----------------------------------------------------------------------------------------------------
     @rpc
     def get_petition(self, petition_id: str) -> dict:

@@ -10,10 +10,12 @@ import uuid
 from pymongo import ReturnDocument
 
 from shared import clock, config
+from shared.files import FileBucket
 from shared.mongo import ASC, DESC, Index
 from shared.pii import PiiCipher
 
 PETITIONER_FIELDS = ("name", "id_number", "phone", "address")
+FILES_BUCKET = "petition_files"
 
 
 def new_id(prefix: str) -> str:
@@ -28,11 +30,13 @@ class PetitionsStore:
         Index("petitions", [("status", ASC), ("received_at", ASC)]),
         Index("petitions", [("petitioner_keys", ASC), ("category", ASC)]),
         Index("petitions", [("leader.leader_account_id", ASC)], sparse=True),
+        Index(f"{FILES_BUCKET}.chunks", [("files_id", ASC), ("n", ASC)], unique=True),
     ]
 
     def __init__(self, db):
         self.db = db
         self.cipher = PiiCipher(*config.pii_keys())
+        self.files = FileBucket(db, FILES_BUCKET)
 
     def petitioner_key(self, petitioner: dict) -> str | None:
         """Who a petitioner is, for finding their earlier petitions: the resident id, or the ID number's index."""
@@ -94,6 +98,9 @@ class PetitionsStore:
             changes = {**changes, "petitioners": [self.seal(p) for p in changes["petitioners"]]}
         self.db.petitions.update_one({"_id": petition_id, "intake_pending": True},
                                      {"$set": changes, "$inc": {"revision": 1}})
+
+    def pending_intakes(self, limit: int = 200) -> list[dict]:
+        return list(self.db.petitions.find({"intake_pending": True}, {"source_ref": 1}).limit(limit))
 
     def page_of(self, query: dict, page: int, page_size: int, sort: list) -> dict:
         total = self.db.petitions.count_documents(query)

@@ -9,6 +9,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
                                                status_code_conformance)
 
 from services.gateway import http as gateway_http
+from services.credit.service import CreditService
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from services.mediation.service import MediationService
@@ -28,7 +29,7 @@ def live(module_gateway_port):
     limits = (gateway_http.LIMITER.burst, gateway_http.PUBLIC_LIMITER.burst)
     gateway_http.LIMITER.burst = gateway_http.PUBLIC_LIMITER.burst = 100000  # the run itself is the flood
     try:
-        with running(GridService, MediationService, PetitionsService, RiskService, GatewayService):
+        with running(GridService, MediationService, PetitionsService, CreditService, RiskService, GatewayService):
             root = admin(port)
             for area in factories.chengkou_areas(townships=1, villages=1, grids=1, micro_grids=1):
                 root.request("PUT", f"/api/v1/areas/{area['code']}", area)

@@ -12,6 +12,7 @@ from services.petitions.service import PetitionsService
 from tests import factories
 from tests.e2e.test_gateway_http import Client, admin, gateway_port  # noqa: F401 - the fixture
 from tests.e2e.test_grid_affairs_http import staff
+from tests.e2e.test_mediation_http import fetch_raw
 from tests.fault.polling import wait_until
 from tests.harness import database, running
 
@@ -133,3 +134,18 @@ def test_roles_and_bad_input(office):
     status, body = leader.request("POST", f"/api/v1/petitions/{pid}/visits",
                                   {"kind": "appointment", "on": "2099-01-02", "place": "县信访接待大厅", "host": "陈领导"})
     assert status == 201 and body["visits"][0]["kind_label"] == "约访"
+
+
+def test_a_letters_scan_goes_up_and_comes_back_and_only_images_and_pdfs_are_taken(office):
+    officer, leader = office["xu.petitions"], office["chen.leader"]
+    pid = officer.request("POST", "/api/v1/petitions", LETTER)[1]["petition_id"]
+    status, body = officer.upload(f"/api/v1/petitions/{pid}/files", "来信.png", factories.PNG)
+    assert status == 201 and body["attachments"][0]["content_type"] == "image/png", body
+    file_id = body["attachments"][0]["file_id"]
+    status, body = officer.upload(f"/api/v1/petitions/{pid}/files", "来信.png", b"MZ not an image")
+    assert status == 400 and body["field"] == "file" and chinese(body["message"])
+    assert leader.upload(f"/api/v1/petitions/{pid}/files", "来信.png", factories.PNG)[0] == 403
+    status, content_type, content = fetch_raw(leader, f"/api/v1/petitions/{pid}/files/{file_id}")
+    assert (status, content_type, content) == (200, "image/png", factories.PNG)
+    assert fetch_raw(leader, f"/api/v1/petitions/{pid}/files/000000000000000000000000")[0] == 404
+    assert len(officer.request("GET", f"/api/v1/petitions/{pid}")[1]["attachments"]) == 1

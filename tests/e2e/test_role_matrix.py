@@ -3,11 +3,13 @@ outside the grant (object level), nothing the role may not do (function level)."
 import pytest
 
 from services.gateway.accounts import (A_ATTACH, A_DISPATCH, A_HANDLE, A_READ, A_REPORT, AUDIT, IMPORT, M_CONFIGURE,
-                                      M_INTAKE, M_MEDIATE, M_READ, PERMISSIONS, READ, REVEAL, STAFF, WRITE, Role)
+                                      M_INTAKE, M_MEDIATE, M_READ, P_HANDLE, P_READ, P_REGISTER, P_SUPERVISE,
+                                      PERMISSIONS, READ, REVEAL, STAFF, WRITE, Role)
 from services.gateway import http as gateway_http
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from services.mediation.service import MediationService
+from services.petitions.service import PetitionsService
 from tests import factories
 from tests.e2e.test_gateway_http import Client, admin
 from tests.harness import running
@@ -20,6 +22,8 @@ CASE = {"item_code": "safety.fire", "title": "楼道堆放杂物", "description"
 MINE_VILLAGE, OTHER_VILLAGE = "500229001001", "500229002001"
 DISPUTE = {"category": "neighbour", "summary": "两户因屋檐排水方向发生争执",
            "parties": [{"role": "applicant", "name": "向大姐"}, {"role": "respondent", "name": "外地来客"}]}
+LETTER = {"channel": "letter", "category": "civil_affairs", "matter": "来信反映低保评定不公开",
+          "petitioners": [{"name": "向大姐"}]}
 SESSION = {"held_on": "2026-11-20", "place": "村委会调解室", "attendees": ["申请人", "被申请人"],
            "record": "双方陈述事实，调解员释法说理"}
 
@@ -28,7 +32,7 @@ SESSION = {"held_on": "2026-11-20", "place": "村委会调解室", "attendees": 
 def world(module_gateway_port):
     """Started once for the matrix: two townships, a household in each, one account per role on the first."""
     port = module_gateway_port
-    with running(GridService, MediationService, GatewayService):
+    with running(GridService, MediationService, PetitionsService, GatewayService):
         root = admin(port)
         for area in factories.chengkou_areas(townships=2, villages=1, grids=1, micro_grids=1):
             assert root.request("PUT", f"/api/v1/areas/{area['code']}", area)[0] == 200
@@ -44,6 +48,11 @@ def world(module_gateway_port):
         disputes = {village: root.request("POST", "/api/v1/disputes",
                                           {**DISPUTE, "area_code": village})[1]["dispute_id"]
                     for village in (MINE_VILLAGE, OTHER_VILLAGE)}
+        # One registered letter in each township, left registered: a reply tried on it is refused by the role (403)
+        # or, for a role that may handle it, by the table (409).
+        petitions = {village: root.request("POST", "/api/v1/petitions",
+                                           {**LETTER, "area_code": village})[1]["petition_id"]
+                     for village in (MINE_VILLAGE, OTHER_VILLAGE)}
         clients = {}
         for role in Role:
             username = f"m.{role.value.replace('_', '')}"
@@ -57,7 +66,8 @@ def world(module_gateway_port):
                                              {"old_password": PASSWORD, "new_password": PASSWORD + "x"})
             client.token = changed["access_token"]
             clients[role] = client
-        yield {"clients": clients, "households": households, "cases": cases, "disputes": disputes, "root": root}
+        yield {"clients": clients, "households": households, "cases": cases, "disputes": disputes, "root": root,
+               "petitions": petitions}
 
 
 def allowed(role, permission):
@@ -179,3 +189,30 @@ def test_mediation_follows_the_role_and_the_grant(world, role):
     assert (inside, outside) == ((200, 404) if allowed(role, M_CONFIGURE) else (403, 403))
     for dispute_id in (mine, other):
         assert world["root"].request("GET", f"/api/v1/disputes/{dispute_id}")[1]["status"] == "registered"
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_petitions_follow_the_role_and_the_grant(world, role):
+    gateway_http.LIMITER._buckets.clear()
+    client, petitions = world["clients"][role], world["petitions"]
+    mine, other = petitions[MINE_VILLAGE], petitions[OTHER_VILLAGE]
+    status, listing = client.request("GET", "/api/v1/petitions")
+    if allowed(role, P_READ):
+        assert status == 200 and {p["petition_id"] for p in listing["items"]} >= {mine}
+        assert other not in {p["petition_id"] for p in listing["items"]}
+        assert client.request("GET", f"/api/v1/petitions/{mine}")[0] == 200
+        assert client.request("GET", f"/api/v1/petitions/{other}")[0] == 404
+    else:
+        assert status == 403 and client.request("GET", f"/api/v1/petitions/{mine}")[0] == 403
+    inside = client.request("POST", "/api/v1/petitions", {**LETTER, "area_code": MINE_VILLAGE})[0]
+    outside = client.request("POST", "/api/v1/petitions", {**LETTER, "area_code": OTHER_VILLAGE})[0]
+    assert (inside, outside) == ((201, 404) if allowed(role, P_REGISTER) else (403, 403))
+    for petition_id, where in ((mine, 409), (other, 404)):  # a reply before acceptance
+        status = client.request("POST", f"/api/v1/petitions/{petition_id}/reply", {"reply": "答复内容如下"})[0]
+        assert status == (where if allowed(role, P_HANDLE) else 403)
+    for petition_id, where in ((mine, 400), (other, 404)):  # a supervision order with a deadline in the past
+        status = client.request("POST", f"/api/v1/petitions/{petition_id}/supervision",
+                                {"level": "general", "reason": "测试", "due_on": "2000-01-01"})[0]
+        assert status == (where if allowed(role, P_SUPERVISE) else 403)
+    for petition_id in (mine, other):
+        assert world["root"].request("GET", f"/api/v1/petitions/{petition_id}")[1]["status"] == "received"

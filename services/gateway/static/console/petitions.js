@@ -202,6 +202,10 @@ function renderPetition(p, ref, notice) {
   for (const [stage, label] of [["review", "复查"], ["re_review", "复核"]]) if (p[stage])
     html += "<h3>" + label + "</h3><p>请求：" + esc(p[stage].reason) + "</p>" + (p[stage].opinion ? "<p>意见：" + esc(p[stage].opinion) + "</p>" : "");
   if (p.satisfaction) html += "<p>群众评价：" + esc(p.satisfaction.label) + (p.satisfaction.comment ? "（" + esc(p.satisfaction.comment) + "）" : "") + "</p>";
+  html += "<h3>材料</h3><ul id='petition-files'>" + (p.attachments.map(a => "<li><a class='petition-file' data-file='" + esc(a.file_id) + "'>" +
+    esc(a.filename) + "</a> <span class='muted'>" + esc(when(a.at) + " " + a.by) + "</span></li>").join("") || "<li class='muted'>无</li>") + "</ul>";
+  if (me.permissions.includes("petitions.register")) html += "<form id='petition-file-form'><input type='file' name='file' accept='image/jpeg,image/png,application/pdf'> " +
+    "<button type='submit'>上传材料</button> <span class='err' data-for=''></span></form>";
   if (p.transfers.length) html += "<h3>转办记录</h3><ul>" + p.transfers.map(t => "<li>" + esc(when(t.at)) + " " + esc(t.from) + " → " + esc(t.to) + "：" + esc(t.reason) + "</li>").join("") + "</ul>";
   if (p.supervision.length) html += "<h3>督办</h3><ul id='petition-supervision'>" + p.supervision.map(o => "<li>" + tag(o.level_label, o.closed_at ? "" : "overdue") + " " +
     esc(o.reason) + " <span class='muted'>" + esc(when(o.issued_at)) + (o.closed_at ? " 已结束" : "") + "</span></li>").join("") + "</ul>";
@@ -212,6 +216,18 @@ function renderPetition(p, ref, notice) {
   html += "<div id='petition-actions'></div>";
   box.innerHTML = html;
   for (const link of box.querySelectorAll("a.petition-link")) link.onclick = () => openPetition(link.dataset.petition);
+  const base = "/api/v1/petitions/" + encodeURIComponent(p.petition_id);
+  for (const link of box.querySelectorAll("a.petition-file")) link.onclick = async () => {  // with the token, as a blob
+    const r = await fetch(base + "/files/" + link.dataset.file, {headers: {Authorization: "Bearer " + token}});
+    if (r.ok) window.open(URL.createObjectURL(await r.blob()), "_blank");
+  };
+  const upload = document.getElementById("petition-file-form");
+  if (upload) upload.onsubmit = async (e) => {
+    e.preventDefault();
+    clearErrors(upload);
+    try { renderPetition(await api(base + "/files", {method: "POST", body: new FormData(upload)}), ref, "材料已上传"); }
+    catch (err) { showError(upload, err); }
+  };
   renderPetitionActions(p, ref);
 }
 function renderPetitionActions(p, ref) {
