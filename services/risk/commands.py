@@ -354,8 +354,6 @@ def conclude(work, meeting_id: str, payload: dict) -> dict:
     for i, task in enumerate(conclusion.tasks):
         if task.owner_unit not in participants:
             _known_unit(work, task.owner_unit, f"tasks.{i}.owner_unit")
-        if task.due_on < clock.now().astimezone(clock.LOCAL).date() and config.is_production():
-            raise ValidationFailed("完成时限不能早于今天", field=f"tasks.{i}.due_on")
     now = clock.now()
     tasks = [{"_id": new_id("RW"), "meeting_id": meeting["_id"], "title": t.title, "owner_unit": t.owner_unit,
               "due_on": t.due_on.isoformat(), "area_code": meeting["area_code"], "area_path": meeting["area_path"],

@@ -7,7 +7,6 @@ one at the same time make one (the database refuses the second insert); concludi
 key. `tasks` are the meetings' follow-up tasks, kept apart so the sweep finds the overdue ones by index.
 """
 import uuid
-from datetime import datetime
 
 from pymongo import ReturnDocument
 
