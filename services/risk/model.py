@@ -22,13 +22,14 @@ WEIGHTS: dict[str, float] = {
     "petition_collective": 6.0,  # 集体访
     "petition_repeat": 3.0,      # 重复信访
     "petition_overdue": 2.0,     # 信访法定时限逾期
+    "debtor_listed": 2.0,        # 失信被执行人列入名单（联合惩戒）
 }
 
 KIND_LABELS: dict[str, str] = {
     "case_reported": "网格事件上报", "case_overdue": "网格事件逾期", "case_escalated": "网格事件升级督办",
     "dispute_registered": "矛盾纠纷登记", "dispute_major": "重大矛盾纠纷", "dispute_failed": "调解不成",
     "dispute_referred": "纠纷转出（诉讼、仲裁等）", "petition_received": "信访件登记", "petition_collective": "集体访",
-    "petition_repeat": "重复信访", "petition_overdue": "信访逾期",
+    "petition_repeat": "重复信访", "petition_overdue": "信访逾期", "debtor_listed": "失信被执行人列入名单",
 }
 
 # A grid case's category (the part of its item code before the dot) scales its weight: a safety or public-order

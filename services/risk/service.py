@@ -53,6 +53,10 @@ class RiskService(ReliableService):
     def on_petition_overdue(self, tx, envelope):
         commands.record_signal(self.db, tx, envelope)
 
+    @handles("credit", "dishonest_debtor.listed")
+    def on_debtor_listed(self, tx, envelope):
+        commands.record_signal(self.db, tx, envelope)
+
     # scores and alerts ---------------------------------------------------------------------------------------------
     @rpc
     def reference(self) -> dict:

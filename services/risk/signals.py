@@ -15,11 +15,11 @@ SUBSCRIBED = (
     ("grid", "case.reported"), ("grid", "case.overdue"), ("grid", "case.escalated"),
     ("mediation", "dispute.registered"), ("mediation", "dispute.failed"), ("mediation", "dispute.referred"),
     ("petitions", "petition.received"), ("petitions", "petition.repeat_detected"),
-    ("petitions", "petition.overdue"),
+    ("petitions", "petition.overdue"), ("credit", "dishonest_debtor.listed"),
 )
 
 # Which member units a signal's domain concerns (the alert is shared with them), by source and grid category.
-UNITS_BY_SOURCE = {"mediation": ("县司法局",), "petitions": ("县信访办",)}
+UNITS_BY_SOURCE = {"mediation": ("县司法局",), "petitions": ("县信访办",), "credit": ("县法院",)}
 UNITS_BY_CASE_CATEGORY = {
     "dispute": ("县司法局",), "public_order": ("县公安局",), "safety": ("县应急管理局",),
     "public_health": ("县卫生健康委",), "environment": ("县住房城乡建委",), "livelihood": ("县民政局",),
@@ -39,6 +39,7 @@ def kind_of(event_type: str, data: dict) -> str:
         "dispute.failed": "dispute_failed", "dispute.referred": "dispute_referred",
         "petition.received": "petition_collective" if data.get("collective") else "petition_received",
         "petition.repeat_detected": "petition_repeat", "petition.overdue": "petition_overdue",
+        "dishonest_debtor.listed": "debtor_listed",
     }[name]
 
 
@@ -46,12 +47,14 @@ def from_event(event_id: str, event_type: str, occurred_at: datetime, data: dict
     """The stored signal of one event: ids, codes and categories only, like the event itself."""
     source = event_type.split(".", 1)[0]
     kind = kind_of(event_type, data)
-    village = data.get("village_code")
-    township = data.get("township_code") or (village or "")[:9]
+    # A listing names only its area (a household's village or grid, or none for an enterprise elsewhere).
+    listed_at = area_path(data["area_code"]) if source == "credit" and data.get("area_code") else []
+    village = data.get("village_code") or (listed_at[2] if len(listed_at) > 2 else None)
+    township = data.get("township_code") or (village or "")[:9] or (listed_at[1] if len(listed_at) > 1 else "")
     return {"_id": event_id, "kind": kind, "event_type": event_type, "source": source,
             "category": data.get("category"), "item_code": data.get("item_code"),
             "referred_to": data.get("referred_to"), "ref": data.get("case_id") or data.get("dispute_id")
-            or data.get("petition_id"), "village_code": village, "township_code": township,
+            or data.get("petition_id") or data.get("listing_id"), "village_code": village, "township_code": township,
             "area_path": area_path(village or township), "occurred_at": occurred_at, "received_at": received_at}
 
 

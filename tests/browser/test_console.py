@@ -15,6 +15,7 @@ from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from services.mediation.service import MediationService
 from services.petitions.service import PetitionsService
+from services.risk.service import RiskService
 from tests import factories
 from tests.e2e.test_gateway_http import ADMIN_PASSWORD, NEW_PASSWORD, Client, gateway_port  # noqa: F401
 from tests.harness import database, running
@@ -51,7 +52,7 @@ def shot(driver, name):
 
 
 def test_sign_in_walk_the_tree_and_reveal_with_a_reason(gateway_port, browser):
-    with running(GridService, MediationService, PetitionsService, CreditService, GatewayService):
+    with running(GridService, MediationService, PetitionsService, CreditService, RiskService, GatewayService):
         setup = Client(gateway_port)
         first = setup.sign_in("admin", ADMIN_PASSWORD)
         assert first["must_change_password"]

@@ -12,6 +12,7 @@ import pytest
 from nameko.amqp.publish import Publisher
 from nameko.standalone.events import get_event_exchange
 
+from services.credit.events import DishonestDebtorListed
 from services.grid.events import CaseReported
 from services.mediation.events import DisputeReferred
 from services.risk.service import RiskService
@@ -182,3 +183,22 @@ def test_the_demo_loads_once(risk):
     assert meeting["status"] == "concluded" and len(meeting["opinions"]) == 4
     assert db.tasks.count_documents({}) == 2 and db.member_units.count_documents({"standing": True}) == 16
     assert db.designations.count_documents({}) == 25 * 4
+
+
+def test_a_joint_discipline_listing_counts_once_for_its_village_and_an_enterprise_elsewhere_not_at_all(risk):
+    proxy, db = risk
+    listed = envelope_for(DishonestDebtorListed(
+        listing_id="DL" + uuid.uuid4().hex[:12], subject_kind="person", household_id="HH" + uuid.uuid4().hex[:12],
+        enterprise_code=None, area_code=VILLAGE + "001001", flags=["high_consumption"]),
+        area_code=VILLAGE, correlation_id=str(uuid.uuid4())).model_dump(mode="json")
+    elsewhere = envelope_for(DishonestDebtorListed(
+        listing_id="DL" + uuid.uuid4().hex[:12], subject_kind="enterprise", household_id=None,
+        enterprise_code="91500229MA5U000000", area_code=None, flags=["government_procurement"]),
+        area_code=None, correlation_id=str(uuid.uuid4())).model_dump(mode="json")
+    for envelope in (listed, listed, elsewhere):  # the first one delivered twice
+        publish(envelope)
+    wait_until(lambda: applied(db) == 2, what="both listings handled")
+    signals = list(db.signals.find({}))
+    assert [(s["kind"], s["village_code"], s["township_code"], s["source"]) for s in signals] == [
+        ("debtor_listed", VILLAGE, TOWNSHIP, "credit")]
+    assert db.areas.find_one({"_id": VILLAGE})["score"] == 2.0
