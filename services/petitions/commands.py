@@ -31,6 +31,7 @@ OVERDUE_OPEN = Gauge("xz_petitions_overdue_open", "Open petitions with an overdu
 # No 0/O, 1/I/L: a code read out over the phone or copied by hand should survive it.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 MAX_FILES = 20
+READ_FILL_LIMIT = 20  # pending intakes a page or lookup reads before answering; the sweep takes the rest
 
 
 def _iso(value):
@@ -134,22 +135,20 @@ def register(work, payload: dict) -> dict:
     return present(work.store.get(doc["_id"]), full=True)
 
 
-def from_resident_request(work, tx, envelope, fetch) -> None:
+def from_resident_request(work, tx, envelope) -> None:
     """An online petition filed on the residents' channel (the grid service keeps that channel's requests). The
-    inbox stops a redelivered event and the unique intake key a second event for the same request. The matter and
-    contact are read from the grid at once, or later by the sweep when it is away."""
+    inbox stops a redelivered event and the unique intake key a second event for the same request. The matter,
+    contact and tracking code are read from the grid right after, outside this transaction (no transaction waits
+    on another service): by the next list, page or resident's lookup, or the minute sweep."""
     data = envelope.data
     if data["kind"] != "petition":
         return  # service orders stay with the grid; disputes go to mediation
     key = f"resident_request:{data['request_id']}"
     if work.store.by_intake_key(key):
         return
-    found = _fetch_intake(fetch, data["request_id"])
     doc = _new_petition(Channel.online.value, data["area_code"], "other", "（详情正在从群众来件读取）", [], None, [],
                         envelope.occurred_at, None, key, None, [])
     doc.update(intake_pending=True, source_ref=data["request_id"])
-    if found:
-        doc.update(_intake_fields(work, found))
     _register(work, tx, doc)
 
 
@@ -167,14 +166,16 @@ def _intake_fields(work, request: dict) -> dict:
             "petitioner_keys": _keys(work, petitioners), "intake_pending": False}
 
 
-def fill_pending_intakes(work, fetch) -> int:
-    """Online petitions whose request the grid could not give when they arrived: read them now."""
+def fill_pending_intakes(work, fetch, limit: int = 200) -> int:
+    """Online petitions whose matter and contact have not been read from the grid yet: read them now. The first
+    one the grid cannot give ends the round (it is away or slow), and the rest wait for the next."""
     filled = 0
-    for doc in work.store.pending_intakes():
+    for doc in work.store.pending_intakes(limit):
         found = _fetch_intake(fetch, doc["source_ref"])
-        if found:
-            work.store.fill_intake(doc["_id"], _intake_fields(work, found))
-            filled += 1
+        if not found:
+            break
+        work.store.fill_intake(doc["_id"], _intake_fields(work, found))
+        filled += 1
     return filled
 
 
@@ -573,9 +574,11 @@ def _of_petitioner(work, tracking_code: str, phone_last4: str) -> dict:
     return petition
 
 
-def track(work, tracking_code: str, phone_last4: str) -> dict:
+def track(work, tracking_code: str, phone_last4: str, fetch=None) -> dict:
     """What a petitioner sees: progress, the reply and review opinions, and the windows still open to them; never
     the names of others, the officers' notes or the internal supervision."""
+    if fetch is not None and work.store.by_tracking_code(str(tracking_code or "").strip().upper()[:20]) is None:
+        fill_pending_intakes(work, fetch, READ_FILL_LIMIT)  # filed a moment ago: its code comes with the intake
     d = _of_petitioner(work, tracking_code, phone_last4)
     now = clock.now()
     states = clocks.states(d["times"], now, d["extension_days"])

@@ -24,7 +24,7 @@ class PetitionsService(ReliableService):
     # the online channel: residents' requests the grid service receives ---------------------------------------
     @handles("grid", "resident_request.received")
     def open_from_resident_request(self, tx, envelope):
-        commands.from_resident_request(self.db, tx, envelope, self._intake)
+        commands.from_resident_request(self.db, tx, envelope)
 
     # registration and transitions -----------------------------------------------------------------------------
     @rpc
@@ -65,11 +65,13 @@ class PetitionsService(ReliableService):
     # reads -----------------------------------------------------------------------------------------------------
     @rpc
     def get_petition(self, petition_id: str) -> dict:
+        commands.fill_pending_intakes(self.db, self._intake, commands.READ_FILL_LIMIT)
         return commands.get(self.db, petition_id)
 
     @rpc
     def list_petitions(self, status=None, area_code=None, unit=None, channel=None, leader=None, supervised=False,
                        hard_case=None, repeat=None, page=1, page_size=20, sort=None) -> dict:
+        commands.fill_pending_intakes(self.db, self._intake, commands.READ_FILL_LIMIT)
         return commands.list_petitions(self.db, status, area_code, unit, channel, leader, supervised, hard_case,
                                        repeat, page, page_size, sort)
 
@@ -80,7 +82,7 @@ class PetitionsService(ReliableService):
     # the petitioner's own view (residents' channel) ------------------------------------------------------------
     @rpc
     def track_petition(self, tracking_code: str, phone_last4: str) -> dict:
-        return commands.track(self.db, tracking_code, phone_last4)
+        return commands.track(self.db, tracking_code, phone_last4, self._intake)
 
     @rpc
     def request_review_publicly(self, payload: dict) -> dict:
