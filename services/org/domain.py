@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.pii import IdNumber, Phone
 from shared.workflow import Transition, Workflow
@@ -55,24 +55,35 @@ GRID_KINDS = {OrgKind.branch, OrgKind.group}
 
 
 class PartyOrgIn(Model):
+    # Field validators, so that each refusal names its field (the console shows it beside that field).
     org_id: OrgId
     name: Annotated[str, Field(min_length=4, max_length=60)]
-    kind: OrgKind
     area_code: AreaCode
-    parent_org_id: OrgId | None = None
+    kind: OrgKind
+    parent_org_id: Annotated[OrgId | None, Field(default=None, validate_default=True)]
     secretary: Annotated[str | None, Field(default=None, max_length=30, description="书记（组长）")]
     founded_on: date | None = None
     active: bool = True
 
-    @model_validator(mode="after")
-    def _fits_level(self):
-        allowed = KINDS_AT_LEVEL[len(self.area_code)] if len(self.area_code) in KINDS_AT_LEVEL else set()
-        if self.kind not in allowed:
+    @field_validator("kind")
+    @classmethod
+    def _fits_level(cls, kind, info):
+        code = info.data.get("area_code")
+        if code is None:
+            return kind
+        allowed = KINDS_AT_LEVEL.get(len(code), set())
+        if kind not in allowed:
             labels = "、".join(KIND_LABELS[k] for k in sorted(allowed))
-            raise ValueError(f"{LEVEL_NAMES.get(len(self.area_code), '该级')}只能设立{labels}")
-        if len(self.area_code) > 6 and not self.parent_org_id:
+            raise ValueError(f"{LEVEL_NAMES.get(len(code), '该级')}只能设立{labels}")
+        return kind
+
+    @field_validator("parent_org_id", mode="after")
+    @classmethod
+    def _has_parent(cls, parent, info):
+        code = info.data.get("area_code")
+        if code is not None and len(code) > 6 and not parent:
             raise ValueError("须指定上级党组织")
-        return self
+        return parent
 
 
 def org_problem(org: PartyOrgIn, area_kind: str | None, parent: dict | None) -> tuple[str, str] | None:
@@ -123,8 +134,10 @@ class MemberIn(Model):
     category: Category = Category.resident
     political_status: PoliticalStatus
     joined_on: date = Field(description="入党日期")
-    work_unit: Annotated[str | None, Field(default=None, max_length=60, description="工作单位（机关在职党员必填）")]
-    origin: Annotated[str | None, Field(default=None, max_length=100, description="流出地党组织（流入党员必填）")]
+    work_unit: Annotated[str | None, Field(default=None, max_length=60, validate_default=True,
+                                           description="工作单位（机关在职党员必填）")]
+    origin: Annotated[str | None, Field(default=None, max_length=100, validate_default=True,
+                                        description="流出地党组织（流入党员必填）")]
 
     @field_validator("id_number")
     @classmethod
@@ -133,24 +146,38 @@ class MemberIn(Model):
             raise ValueError("必填")
         return value
 
-    @model_validator(mode="after")
-    def _by_category(self):
-        if self.category == Category.agency and not self.work_unit:
-            raise ValueError("机关在职党员须填写工作单位")
-        if self.category == Category.transferred_in and not self.origin:
-            raise ValueError("流入党员须填写流出地党组织")
-        if self.joined_on > date.today():
+    @field_validator("joined_on")
+    @classmethod
+    def _not_future(cls, joined_on):
+        if joined_on > date.today():
             raise ValueError("入党日期不能晚于今天")
-        return self
+        return joined_on
+
+    @field_validator("work_unit", mode="after")
+    @classmethod
+    def _agency_has_unit(cls, work_unit, info):
+        if info.data.get("category") == Category.agency and not work_unit:
+            raise ValueError("机关在职党员须填写工作单位")
+        return work_unit
+
+    @field_validator("origin", mode="after")
+    @classmethod
+    def _transferred_in_has_origin(cls, origin, info):
+        if info.data.get("category") == Category.transferred_in and not origin:
+            raise ValueError("流入党员须填写流出地党组织")
+        return origin
 
 
-class TransferIn(Model):
+class TransferBody(Model):
     """转入、转出、组织内调转: the destination (an organisation here, or a place outside the county)."""
-    action: Literal["transfer", "transfer_out", "transfer_in"]
     to_org_id: OrgId | None = None
     destination: Annotated[str | None, Field(default=None, min_length=2, max_length=100)]
     on: date
     note: Annotated[str | None, Field(default=None, max_length=200)]
+
+
+class TransferIn(TransferBody):
+    action: Literal["transfer", "transfer_out", "transfer_in"]
 
 
 class RegistrationKind(StrEnum):
@@ -170,14 +197,21 @@ class RegistrationIn(Model):
     duty: Annotated[str, Field(min_length=2, max_length=200, description="亮职责：认领的岗位或职责")]
     pledge: Annotated[str, Field(min_length=2, max_length=300, description="亮承诺：公开的服务承诺")]
 
-    @model_validator(mode="after")
-    def _area_fits_kind(self):
-        wanted = 15 if self.kind == RegistrationKind.grid else 12
-        if len(self.area_code) != wanted:
+    @field_validator("area_code")
+    @classmethod
+    def _area_fits_kind(cls, code, info):
+        kind = info.data.get("kind")
+        wanted = 15 if kind == RegistrationKind.grid else 12
+        if kind is not None and len(code) != wanted:
             raise ValueError("网格报到应选择网格" if wanted == 15 else "居住地报到应选择村（社区）")
-        if self.registered_on > date.today():
+        return code
+
+    @field_validator("registered_on")
+    @classmethod
+    def _not_future(cls, registered_on):
+        if registered_on > date.today():
             raise ValueError("报到日期不能晚于今天")
-        return self
+        return registered_on
 
 
 def both_registered(registrations: dict) -> bool:
@@ -274,16 +308,22 @@ class RosterPerson(Model):
     last_contact_on: date | None = None
 
 
+class RosterBody(Model):
+    people: Annotated[list[RosterPerson], Field(default_factory=list, max_length=20)]
+
+
 class RosterIn(Model):
     role: RosterRole
     area_code: AreaCode
-    people: Annotated[list[RosterPerson], Field(default_factory=list, max_length=20)]
+    people: Annotated[list[RosterPerson], Field(default_factory=list, max_length=20)]  # after role: checked by it
 
-    @model_validator(mode="after")
-    def _fits(self):
-        if len(self.area_code) != ROSTER_LEVEL[self.role]:
-            raise ValueError(f"{ROSTER_LABELS[self.role]}应按{LEVEL_NAMES[ROSTER_LEVEL[self.role]]}配备")
-        return self
+    @field_validator("area_code")
+    @classmethod
+    def _fits(cls, code, info):
+        role = info.data.get("role")
+        if role is not None and len(code) != ROSTER_LEVEL[role]:
+            raise ValueError(f"{ROSTER_LABELS[role]}应按{LEVEL_NAMES[ROSTER_LEVEL[role]]}配备")
+        return code
 
     @field_validator("people")
     @classmethod
