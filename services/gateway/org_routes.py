@@ -25,6 +25,11 @@ class OrgRoutes:
     def org_reference(self, request):
         return call(self.org, "reference")
 
+    @route("GET", "/api/v1/org/areas", summary="党建服务已同步的下级区划与网格（供选择）", tag="org",
+           query={"parent_code": "上级区划代码（默认本人辖区）"}, permission=O_READ)
+    def org_areas(self, request):
+        return call(self.org, "list_areas", request.args.get("parent_code"))
+
     # the tree and its coverage of grids ----------------------------------------------------------------------
     @route("GET", "/api/v1/org/party-orgs", summary="党组织树（县委—乡镇党委、街道党工委—村社区党组织—网格党支部、党小组）",
            tag="org", query=AREA, permission=O_READ)

@@ -19,7 +19,7 @@ from . import domain, figures
 from .domain import (ACTIVITY_KINDS, CATEGORY_LABELS, COUNTY_CODE, DEPUTY_KINDS, FREQUENCY_LABELS, KIND_LABELS,
                      MEMBER_STATUS_LABELS, MEMBERSHIP, PARTNER_KINDS, POLITICAL_STATUS_LABELS, REGISTRATION_LABELS,
                      ROSTER_LABELS, CadreActivityIn, CadreAssignmentIn, JointActivityIn, JointBuildingIn, MemberIn,
-                     PartyOrgIn, RegistrationIn, RosterIn, TransferIn, area_path)
+                     PartyOrgIn, RegistrationIn, RosterIn, TransferIn, area_path, local_today)
 from .events import AreaRosterUpdated, CadreAssigned, PartyMemberRegistered, PartyMemberTransferred, PartyOrgCreated
 from .store import new_id
 
@@ -64,6 +64,16 @@ def _view_area(work, area_code: str | None) -> str:
     if not work.scope.allows(area_path(code)):
         raise NotFound("区划不在辖区内", field="area_code", code="area.not_found")
     return code
+
+
+def list_areas(work, parent_code: str | None = None) -> dict:
+    """The areas the org service knows below one (from the read model), for pickers."""
+    code = parent_code or (work.scope.codes[0] if work.scope.codes else COUNTY_CODE)
+    query = {"parent_code": code}
+    if not work.scope.unrestricted:
+        query["path"] = {"$in": list(work.scope.codes)}
+    return {"parent_code": code, "items": [{"code": a["_id"], "name": a["name"], "kind": a["kind"]}
+                                           for a in work.store.areas(query)]}
 
 
 # the organisation tree ---------------------------------------------------------------------------------------
@@ -204,7 +214,7 @@ def transfer_member(work, member_id: str, payload: dict, sensitive: list[str] | 
         changes.update(org_id=org["_id"], area_path=org["area_path"])
         if command.action == "transfer_in":
             changes["registrations"] = {}  # back from elsewhere: both registrations are made afresh
-    if command.on > date.today():
+    if command.on > local_today():
         raise ValidationFailed("日期不能晚于今天", field="on")
     entry = {"action": command.action, "from_org_id": member["org_id"], "to_org_id": command.to_org_id,
              "destination": command.destination, "on": command.on.isoformat(), "note": command.note,
@@ -324,7 +334,7 @@ def record_cadre_activity(work, assignment_id: str, payload: dict) -> dict:
     found = _assignment_in_scope(work, assignment_id)
     if found["status"] != "active":
         raise Conflict("该干部已结束下沉，不能再记录活动", code="cadre.ended")
-    if activity.held_on > date.today() or activity.held_on < date.fromisoformat(found["assigned_on"]):
+    if activity.held_on > local_today() or activity.held_on < date.fromisoformat(found["assigned_on"]):
         raise ValidationFailed("活动日期应在下沉之后、今天之前", field="held_on")
     entry = {**activity.model_dump(mode="json"), "recorded_at": clock.now(), "recorded_by": work.actor_ref()}
     return present_assignment(work.transaction(lambda tx: work.store.update_assignment(
@@ -390,7 +400,7 @@ def record_joint_activity(work, pair_id: str, payload: dict) -> dict:
     pair = work.store.get_joint_building(str(pair_id or ""), work.scope.query())
     if pair is None:
         raise NotFound("联建共建记录不存在或不在辖区内", field="pair_id", code="joint_building.not_found")
-    if activity.held_on > date.today():
+    if activity.held_on > local_today():
         raise ValidationFailed("活动日期不能晚于今天", field="held_on")
     entry = {**activity.model_dump(mode="json"), "recorded_at": clock.now(), "recorded_by": work.actor_ref()}
     return present_joint_building(work.transaction(lambda tx: work.store.update_joint_building(
@@ -418,9 +428,12 @@ def save_roster(work, payload: dict) -> dict:
     """Set who fills one role of an area's roster (the whole list for that role: empty clears it)."""
     roster = parse(RosterIn, payload)
     area = _area_in_scope(work, roster.area_code, "area_code", level=domain.ROSTER_LEVEL[roster.role])
-    people = [p.model_dump(mode="json") for p in roster.people]
+    # Phones come back masked, so a person saved again without one keeps the phone stored for them.
+    kept = {(p["name"], p["unit"]): p.get("phone") for r in work.store.rosters(
+        {"_id": f"{roster.area_code}:{roster.role.value}"}) for p in r["people"]}
+    people = [{**p.model_dump(mode="json"), "phone": p.phone or kept.get((p.name, p.unit))} for p in roster.people]
     for i, person in enumerate(roster.people):
-        if person.last_contact_on and person.last_contact_on > date.today():
+        if person.last_contact_on and person.last_contact_on > local_today():
             raise ValidationFailed("最近联系日期不能晚于今天", field=f"people.{i}.last_contact_on")
     doc = {"area_code": roster.area_code, "role": roster.role.value, "area_path": area["path"], "people": people,
            "updated_by": work.actor_ref()}

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shared import clock
 from shared.pii import IdNumber, Phone
 from shared.workflow import Transition, Workflow
 
@@ -23,6 +24,11 @@ VillageCode = Annotated[str, Field(pattern=r"^500229\d{6}$", description="村（
 Name = Annotated[str, Field(min_length=1, max_length=60)]
 Text = Annotated[str, Field(min_length=2, max_length=500)]
 OrgId = Annotated[str, Field(pattern=r"^PO[0-9A-Za-z_-]{2,40}$", description="党组织编号")]
+
+
+def local_today() -> date:
+    """Today where the staff work: dates they enter may not lie after it."""
+    return clock.now().astimezone(clock.LOCAL).date()
 
 
 def area_path(code: str) -> list[str]:
@@ -149,7 +155,7 @@ class MemberIn(Model):
     @field_validator("joined_on")
     @classmethod
     def _not_future(cls, joined_on):
-        if joined_on > date.today():
+        if joined_on > local_today():
             raise ValueError("入党日期不能晚于今天")
         return joined_on
 
@@ -209,7 +215,7 @@ class RegistrationIn(Model):
     @field_validator("registered_on")
     @classmethod
     def _not_future(cls, registered_on):
-        if registered_on > date.today():
+        if registered_on > local_today():
             raise ValueError("报到日期不能晚于今天")
         return registered_on
 

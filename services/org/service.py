@@ -29,6 +29,11 @@ class OrgService(ReliableService):
     def keep_grid(self, tx, envelope):
         commands.apply_grid_event(self.db, tx, envelope)
 
+    @rpc
+    def list_areas(self, parent_code=None) -> dict:
+        """The areas this service knows below one (its read model of the grid's tree)."""
+        return commands.list_areas(self.db, parent_code)
+
     # the organisation tree -------------------------------------------------------------------------------
     @rpc
     def reference(self) -> dict:
