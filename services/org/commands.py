@@ -429,9 +429,11 @@ def save_roster(work, payload: dict) -> dict:
     roster = parse(RosterIn, payload)
     area = _area_in_scope(work, roster.area_code, "area_code", level=domain.ROSTER_LEVEL[roster.role])
     # Phones come back masked, so a person saved again without one keeps the phone stored for them.
-    kept = {(p["name"], p["unit"]): p.get("phone") for r in work.store.rosters(
-        {"_id": f"{roster.area_code}:{roster.role.value}"}) for p in r["people"]}
+    stored = work.store.rosters({"_id": f"{roster.area_code}:{roster.role.value}"})
+    kept = {(p["name"], p["unit"]): p.get("phone") for r in stored for p in r["people"]}
     people = [{**p.model_dump(mode="json"), "phone": p.phone or kept.get((p.name, p.unit))} for p in roster.people]
+    if stored and stored[0]["people"] == people:
+        return present_slot(area, roster.role.value, people)  # the same roster again: nothing to record
     for i, person in enumerate(roster.people):
         if person.last_contact_on and person.last_contact_on > local_today():
             raise ValidationFailed("最近联系日期不能晚于今天", field=f"people.{i}.last_contact_on")
