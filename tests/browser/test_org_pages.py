@@ -108,3 +108,19 @@ def test_a_member_registers_at_grid_and_community_and_the_rate_follows(gateway_p
         stored = database("org").members.find_one({"_id": member["_id"]})
         assert set(stored["registrations"]) == {"grid", "community"}
         assert [h["action"] for h in stored["history"]] == ["enrol", "register_grid", "register_community"]
+
+        # The tree hangs from the county committee; the village's police officer fills one roster slot.
+        browser.find_element(By.CSS_SELECTOR, "nav a[data-tab=org-tree]").click()
+        assert f"{GRID}网格党支部" in wait_for(browser, f"#org-tree-list li[data-org='PO{GRID}']").text
+        assert browser.find_element(By.CSS_SELECTOR, "#org-tree-list > li").get_attribute("data-org") == "PO500229"
+        browser.find_element(By.CSS_SELECTOR, "nav a[data-tab=org-rosters]").click()
+        row = wait_for(browser, f"#org-roster-rows tr.roster-row[data-slot='{VILLAGE}:police']", "未配齐")
+        row.find_element(By.CSS_SELECTOR, "a.roster-edit").click()
+        editor = wait_for(browser, "#org-roster-rows form.roster-form")
+        editor.find_element(By.NAME, "name").send_keys("刘警官")
+        editor.find_element(By.NAME, "unit").send_keys("葛城派出所")
+        editor.find_element(By.NAME, "phone").send_keys("17100004567")
+        editor.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        row = wait_for(browser, f"#org-roster-rows tr.roster-row[data-slot='{VILLAGE}:police']", "已配齐")
+        assert "171****4567" in row.text and "刘警官" in row.text
+        shot(browser, "63-org-rosters")
