@@ -13,6 +13,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from services.mediation.service import MediationService
+from services.org.service import OrgService
 from tests import factories
 from tests.e2e.test_gateway_http import ADMIN_PASSWORD, NEW_PASSWORD, Client, gateway_port  # noqa: F401
 from tests.harness import database, running
@@ -49,7 +50,7 @@ def shot(driver, name):
 
 
 def test_sign_in_walk_the_tree_and_reveal_with_a_reason(gateway_port, browser):
-    with running(GridService, MediationService, GatewayService):
+    with running(GridService, MediationService, OrgService, GatewayService):
         setup = Client(gateway_port)
         first = setup.sign_in("admin", ADMIN_PASSWORD)
         assert first["must_change_password"]

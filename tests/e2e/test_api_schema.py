@@ -12,6 +12,7 @@ from services.gateway import http as gateway_http
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from services.mediation.service import MediationService
+from services.org.service import OrgService
 from shared import contracts
 from tests import factories
 from tests.e2e.test_gateway_http import admin
@@ -26,7 +27,7 @@ def live(module_gateway_port):
     limits = (gateway_http.LIMITER.burst, gateway_http.PUBLIC_LIMITER.burst)
     gateway_http.LIMITER.burst = gateway_http.PUBLIC_LIMITER.burst = 100000  # the run itself is the flood
     try:
-        with running(GridService, MediationService, GatewayService):
+        with running(GridService, MediationService, OrgService, GatewayService):
             root = admin(port)
             for area in factories.chengkou_areas(townships=1, villages=1, grids=1, micro_grids=1):
                 root.request("PUT", f"/api/v1/areas/{area['code']}", area)
