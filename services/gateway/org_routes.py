@@ -3,18 +3,26 @@
 Member routes pass the areas where the caller also holds `org.sensitive`, so that the org service shows political
 status (and names in full) there and nowhere else."""
 from nameko.rpc import RpcProxy
+from nameko.web.handlers import http
 
-from services.org.domain import (CadreActivityIn, CadreAssignmentIn, JointActivityIn, JointBuildingIn, MemberIn,
-                                 PartyOrgIn, RegistrationIn, RosterBody, TransferBody)
+from services.org.domain import (MEMBERSHIP, ROSTER_LABELS, CadreActivityIn, CadreAssignmentIn, JointActivityIn,
+                                 JointBuildingIn, MemberIn, PartyOrgIn, RegistrationIn, RosterBody, TransferBody)
 from shared.calls import call
+from shared.errors import NotFound
 
 from .accounts import O_MANAGE, O_READ, O_SENSITIVE
 from .caller import areas_with
-from .http import json_body, query_int, route
+from .http import json_body, json_response, query_int, route
 
 PAGING = {"page": "页码，从1开始", "page_size": "每页条数，最多200"}
 AREA = {"area_code": "区划代码（默认本人辖区）"}
-ROSTER_ROLES = "police,legal_adviser,judge,prosecutor,deputy_contact"
+ROSTER_ROLES = ",".join(ROSTER_LABELS)
+TRANSFERS = ",".join(MEMBERSHIP.transitions)
+
+
+def _unknown(message: str, field: str, code: str):
+    error = NotFound(message, field=field, code=code)
+    return json_response(error.to_dict(), error.status)
 
 
 class OrgRoutes:
@@ -67,7 +75,7 @@ class OrgRoutes:
     def get_member(self, request, member_id):
         return call(self.org, "get_member", member_id, areas_with(request, O_SENSITIVE))
 
-    @route("POST", "/api/v1/org/members/<string:member_id>/<any(transfer,transfer_out,transfer_in):action>",
+    @route("POST", f"/api/v1/org/members/<string:member_id>/<any({TRANSFERS}):action>",
            summary="组织关系转接：组织内调转、转出、转回（记录保留）", tag="org", body=TransferBody, permission=O_MANAGE)
     def transfer_member(self, request, member_id, action):
         return call(self.org, "transfer_member", member_id, {**json_body(request), "action": action},
@@ -133,3 +141,14 @@ class OrgRoutes:
            tag="org", query=AREA, permission=O_READ)
     def org_figures(self, request):
         return call(self.org, "figures", request.args.get("area_code"))
+
+    # A transfer or roster role that does not exist matches none of the routes above: answer JSON like every other
+    # refusal, not the web server's HTML page. Undocumented on purpose (nothing is read, so no sign-in either).
+    @http("POST", "/api/v1/org/members/<string:member_id>/<path:action>")
+    def unknown_member_action(self, request, member_id, action):
+        return _unknown(f"没有此操作，操作应为以下之一：{'、'.join(MEMBERSHIP.transitions)}", "action",
+                        "party_member.unknown_action")
+
+    @http("PUT", "/api/v1/org/rosters/<string:area_code>/<path:role>")
+    def unknown_roster_role(self, request, area_code, role):
+        return _unknown(f"没有此名册岗位，应为以下之一：{'、'.join(ROSTER_LABELS)}", "role", "area_roster.unknown_role")

@@ -228,3 +228,11 @@ def test_cadres_joint_building_and_rosters(county):
     updated = [e["envelope"]["data"] for e in database("org").outbox.find({"event_type": "org.area_roster.updated"})]
     assert {(d["role"], d["complete"]) for d in updated} >= {("police", True), ("deputy_contact", True)}
     assert "刘警官" not in str(updated) and "17100004567" not in str(updated)
+
+
+def test_an_unknown_transfer_or_roster_role_is_a_json_404(county):
+    clerk = county["li.dangjian"]
+    status, error = clerk.request("POST", "/api/v1/org/members/PM0/promote", {"on": "2026-01-01"})
+    assert status == 404 and error["field"] == "action" and "transfer_out" in error["message"]
+    status, error = clerk.request("PUT", f"/api/v1/org/rosters/{VILLAGE}/mayor", {"people": []})
+    assert status == 404 and error["field"] == "role" and "deputy_contact" in error["message"]
