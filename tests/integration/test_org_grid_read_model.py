@@ -3,6 +3,7 @@ created while the org service is stopped is a coverage gap once it starts, with 
 on the grid closes the gap; a redelivered or stale event changes nothing."""
 from nameko.amqp.publish import Publisher
 from nameko.standalone.events import get_event_exchange
+from prometheus_client import REGISTRY
 
 from services.grid.service import GridService
 from services.org.service import OrgService
@@ -26,6 +27,11 @@ TREE = [{"org_id": "PO500229", "name": "中共城口县委员会", "kind": "comm
 def published(event_type: str, count: int) -> bool:
     rows = list(database("grid").outbox.find({"event_type": event_type}))
     return len(rows) >= count and all(r["state"] == outbox.PUBLISHED for r in rows)
+
+
+def consumed(outcome: str) -> float:
+    return REGISTRY.get_sample_value("xz_events_consumed_total", {
+        "handler": "org.keep_grid", "event_type": "grid.grid.upserted", "outcome": outcome}) or 0.0
 
 
 def republish(envelope: dict) -> None:
@@ -60,15 +66,18 @@ def test_a_grid_created_while_the_org_service_was_down_is_a_gap_once_it_starts(e
         wait_until(lambda: proxy.org.coverage_gaps(VILLAGE)["total"] == 2, what="the new grid as a gap")
 
         # The same event delivered again, and an older state of a grid arriving late, change nothing.
-        inbox_before = org_db.inbox.count_documents({})
         envelope = database("grid").outbox.find_one({"event_type": "grid.grid.upserted",
                                                      "envelope.data.grid_code": GRID_2})["envelope"]
+        duplicates = consumed("duplicate")
         republish(envelope)
+        wait_until(lambda: consumed("duplicate") >= duplicates + 1,
+                   what=lambda: f"the redelivery consumed ({duplicates} → {consumed('duplicate')})")
         stale = {**envelope, "event_id": "00000000-0000-4000-8000-000000000001",
                  "occurred_at": "2020-01-01T00:00:00+00:00",
                  "data": {**envelope["data"], "grid_name": "旧名称"}}
         republish(stale)
-        wait_until(lambda: org_db.inbox.count_documents({}) == inbox_before + 1, what="the stale event handled")
+        wait_until(lambda: org_db.inbox.count_documents({"event_id": stale["event_id"]}) == 1,
+                   what="the stale event handled")
         assert org_db.areas.count_documents({"kind": "grid"}) == 3
         assert org_db.areas.find_one({"_id": GRID_2})["name"] != "旧名称"
         assert org_db.inbox.count_documents({"event_id": envelope["event_id"]}) == 1
