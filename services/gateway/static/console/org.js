@@ -270,7 +270,8 @@ async function submitOrgMember(e) {
 async function openOrgMember(id, notice) {
   openTab("org-member");
   document.getElementById("org-member-back").onclick = () => openTab("org-members");
-  document.getElementById("org-member-notice").textContent = notice || "";
+  document.getElementById("org-member-notice").textContent = "";
+  document.getElementById("org-member-page").innerHTML = "加载中…";  // not the last member's forms meanwhile
   const ref = await orgBasics();
   const m = await api("/api/v1/org/members/" + encodeURIComponent(id));
   const names = m.area_names || {};
@@ -308,6 +309,7 @@ async function openOrgMember(id, notice) {
   const page = document.getElementById("org-member-page");
   page.innerHTML = html;
   if (manage) await wireOrgRegistrations(page, m);
+  document.getElementById("org-member-notice").textContent = notice || "";  // once the page shows the change
   const transfer = document.getElementById("org-transfer-form");
   if (transfer) transfer.onsubmit = async (e) => {
     e.preventDefault(); clearErrors(transfer);
