@@ -3,6 +3,7 @@ suite for the module. Township party-building staff put a member on the roster, 
 双报到 and watch the rate move; transfers keep their history; a leader and a grid worker (no `org.sensitive`) never
 see political status; bad input is a 400 naming the field and changes nothing; the other township finds nothing."""
 import pytest
+from prometheus_client import generate_latest
 
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
@@ -236,3 +237,12 @@ def test_an_unknown_transfer_or_roster_role_is_a_json_404(county):
     assert status == 404 and error["field"] == "action" and "transfer_out" in error["message"]
     status, error = clerk.request("PUT", f"/api/v1/org/rosters/{VILLAGE}/mayor", {"people": []})
     assert status == 404 and error["field"] == "role" and "deputy_contact" in error["message"]
+
+
+def test_no_id_number_phone_name_or_political_status_in_events_or_metrics(county):
+    secrets = {member_body(seq)["id_number"] for seq in range(801, 811)} | {"17100002345", "向红梅", "冉志强"}
+    published = str([e["envelope"] for e in database("org").outbox.find()])
+    metrics = generate_latest().decode()
+    for secret in secrets:
+        assert secret not in published and secret not in metrics
+    assert "probationary" not in published and "political_status" not in published
