@@ -1,7 +1,7 @@
-"""The org service layer: the read model of the grid's areas (from its events), the organisation tree and its
-coverage gaps, members with their transfers and 双报到, cadres in the grids, joint building, area rosters and the
-figures. Each command loads within the caller's scope, applies domain.py, and saves with its events in one
-transaction.
+"""The org service layer: the organisation tree and its coverage gaps (over the read model of the grid's areas
+that readmodel.py keeps), members with their transfers and 双报到, cadres in the grids, joint building, area
+rosters and the figures. Each command loads within the caller's scope, applies domain.py, and saves with its
+events in one transaction.
 
 Political status is shown per member only where the caller holds `org.sensitive` (`sensitive`: the area codes of
 those grants, passed by the gateway; None or empty shows it nowhere), and then with the member's name unmasked.
@@ -12,7 +12,6 @@ from pymongo.errors import DuplicateKeyError
 
 from shared import clock, pii
 from shared.errors import Conflict, NotFound, ValidationFailed, parse
-from shared.events import Envelope
 from shared.paging import page_request
 
 from . import domain, figures
@@ -23,29 +22,8 @@ from .domain import (ACTIVITY_KINDS, CATEGORY_LABELS, COUNTY_CODE, DEPUTY_KINDS,
 from .events import AreaRosterUpdated, CadreAssigned, PartyMemberRegistered, PartyMemberTransferred, PartyOrgCreated
 from .store import new_id
 
-TREE_KINDS = {"county", "town", "township", "street", "village", "community"}
 
-
-# the read model of the grid's areas --------------------------------------------------------------------------
-def apply_area_event(work, tx, envelope: Envelope) -> None:
-    """grid.area.upserted: townships, villages and communities (grids come with their own event)."""
-    data = envelope.data
-    if data["kind"] not in TREE_KINDS:
-        return
-    work.store.apply_area({"code": data["area_code"], "kind": data["kind"], "name": data["area_name"],
-                           "parent_code": data["parent_code"], "path": data["path"]}, envelope.occurred_at,
-                          tx.session)
-
-
-def apply_grid_event(work, tx, envelope: Envelope) -> None:
-    """grid.grid.upserted: a grid, new or changed; a new one is a coverage gap until a branch stands on it."""
-    data = envelope.data
-    code = data["grid_code"]
-    work.store.apply_area({"code": code, "kind": "grid", "name": data["grid_name"],
-                           "parent_code": data["village_code"], "path": area_path(code)}, envelope.occurred_at,
-                          tx.session)
-
-
+# areas, as the read model knows them (readmodel.py keeps it) -------------------------------------------------
 def _area_in_scope(work, code: str, field: str, level: int | None = None) -> dict:
     """An area the caller may act in, as the read model knows it (400 naming the field otherwise)."""
     area = work.store.get_area(code)

@@ -1,6 +1,7 @@
 """Party organisation on the grids (党建引领): the organisation tree and its coverage of grids, members and their
 transfers, "三亮双报到", cadres in the grids, joint building, the area rosters and the figures. Entrypoints only;
-rules in domain.py and figures.py, storage in store.py, the service layer in commands.py.
+rules in domain.py and figures.py, storage in store.py, the service layer in commands.py, the read model
+of the grid's areas in readmodel.py.
 
 The grids come from the grid service's events into a read model of this service's own (through the inbox); the
 org service never calls the grid service.
@@ -12,7 +13,7 @@ from shared.service import ReliableService, rpc
 from shared.storage import Storage
 from shared.subscriber import handles
 
-from . import commands
+from . import commands, readmodel
 from .store import OrgStore
 
 
@@ -23,11 +24,11 @@ class OrgService(ReliableService):
     # the grid's areas, as a read model ---------------------------------------------------------------------
     @handles("grid", "area.upserted")
     def keep_area(self, tx, envelope):
-        commands.apply_area_event(self.db, tx, envelope)
+        readmodel.apply_area_event(self.db, tx, envelope)
 
     @handles("grid", "grid.upserted")
     def keep_grid(self, tx, envelope):
-        commands.apply_grid_event(self.db, tx, envelope)
+        readmodel.apply_grid_event(self.db, tx, envelope)
 
     @rpc
     def list_areas(self, parent_code=None) -> dict:
