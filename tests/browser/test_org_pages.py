@@ -1,8 +1,8 @@
 """Party organisation in headless Chromium, against the gateway, the grid and the org service on the real broker and
 store: township party-building staff read the figures (one member, both registrations: 100%), find the grid
 without a branch, put a new member on the roster (the rate drops to 50%), register them at their grid (a missing
-pledge is refused beside its field) and at their community, and see the rate back at 100%. Screenshots go to
-.local/screenshots/."""
+pledge is refused beside its field) and at their community, and see the rate back at 100%; then they fill a
+roster slot and close the grid's gap by setting up a branch on it. Screenshots go to .local/screenshots/."""
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -124,3 +124,19 @@ def test_a_member_registers_at_grid_and_community_and_the_rate_follows(gateway_p
         row = wait_for(browser, f"#org-roster-rows tr.roster-row[data-slot='{VILLAGE}:police']", "已配齐")
         assert "171****4567" in row.text and "刘警官" in row.text
         shot(browser, "63-org-rosters")
+
+        # The gap closed from the console: a branch set up on the second grid, under the community's committee.
+        browser.find_element(By.CSS_SELECTOR, "nav a[data-tab=org-gaps]").click()
+        wait_for(browser, f"#org-gap-rows tr.gap-row[data-grid='{GRID_2}'] a.gap-fix").click()
+        new = wait_for(browser, "#org-new-form")
+        wait_for(browser, f"#org-new-form select[name=parent_org_id] option[value='PO{VILLAGE}']")
+        assert new.find_element(By.NAME, "area_code").get_attribute("value") == GRID_2
+        assert Select(new.find_element(By.NAME, "parent_org_id")).first_selected_option.get_attribute("value") == \
+            f"PO{VILLAGE}"
+        new.find_element(By.NAME, "secretary").send_keys("向书记")
+        new.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait_for(browser, "#org-new-notice", "已设立")
+        wait_for(browser, "#org-tree-list", "向书记")
+        browser.find_element(By.CSS_SELECTOR, "nav a[data-tab=org-gaps]").click()
+        wait_for(browser, "#org-gaps-summary", "尚无党支部或党小组的 0 个")
+        assert database("org").party_orgs.find_one({"area_code": GRID_2})["parent_org_id"] == f"PO{VILLAGE}"

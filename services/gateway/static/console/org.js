@@ -182,7 +182,9 @@ async function showOrgTree() {
   add.parent_org_id.innerHTML = "<option value=''>（无）</option>" + orgTree.map(o => "<option value='" + esc(o.org_id) + "'>" + esc(o.name) + "</option>").join("");
   if (add.dataset.prefill) {
     const p = JSON.parse(add.dataset.prefill);
-    add.area_code.value = p.area_code; add.kind.value = p.kind; add.name.value = p.name; add.parent_org_id.value = p.parent_org_id || "";
+    // The parent is the organisation of the area directly above, when the tree has one.
+    const above = orgTree.find(o => o.active && o.area_code === p.area_code.slice(0, -3));
+    add.area_code.value = p.area_code; add.kind.value = p.kind; add.name.value = p.name; add.parent_org_id.value = above ? above.org_id : "";
     delete add.dataset.prefill;
   }
   add.onsubmit = async (e) => {
