@@ -8,6 +8,7 @@ those grants, passed by the gateway; None or empty shows it nowhere), and then w
 """
 from datetime import date
 
+from prometheus_client import Gauge
 from pymongo.errors import DuplicateKeyError
 
 from shared import clock, pii
@@ -21,6 +22,11 @@ from .domain import (ACTIVITY_KINDS, CATEGORY_LABELS, COUNTY_CODE, DEPUTY_KINDS,
                      PartyOrgIn, RegistrationIn, RosterIn, TransferIn, area_path, local_today)
 from .events import AreaRosterUpdated, CadreAssigned, PartyMemberRegistered, PartyMemberTransferred, PartyOrgCreated
 from .store import new_id
+
+# The plan's party-building figures for the whole county behind a gauge (figure names as labels, nothing else).
+COUNTY_FIGURES = Gauge("xz_org_county_figure", "党建指标 of the whole county: branch coverage, double-registration "
+                       "rate, cadres per grid, roster completeness", ["figure"])
+GAUGED = ("branch_coverage", "double_registration_rate", "cadres_per_grid", "roster_completeness")
 
 
 # areas, as the read model knows them (readmodel.py keeps it) -------------------------------------------------
@@ -468,6 +474,9 @@ def compute_figures(work, area_code: str | None = None) -> dict:
     names = {a["code"]: a["name"] for a in areas}
     result = figures.compute(code, areas, orgs, members, cadres, rosters)
     result["area_name"] = names.get(code, "城口县" if code == COUNTY_CODE else code)
+    if code == COUNTY_CODE:
+        for name in GAUGED:
+            COUNTY_FIGURES.labels(name).set(result[name] if result[name] is not None else float("nan"))
     return result
 
 

@@ -9,6 +9,8 @@ org service never calls the grid service.
 `sensitive` arguments are the area codes where the caller may see political status (the gateway passes the areas
 of the caller's `org.sensitive` grants); without them political status is left out.
 """
+from nameko.timer import timer
+
 from shared.service import ReliableService, rpc
 from shared.storage import Storage
 from shared.subscriber import handles
@@ -118,6 +120,11 @@ class OrgService(ReliableService):
     def list_rosters(self, area_code=None) -> dict:
         """Every roster slot the area and the areas under it must fill, filled or not."""
         return commands.list_rosters(self.db, area_code)
+
+    @timer(interval=300)
+    def gauge_county_figures(self):
+        """Keep the county's figures on the metrics page (the figures RPC for the county refreshes them too)."""
+        commands.compute_figures(self.db, None)
 
     @rpc
     def figures(self, area_code=None) -> dict:
