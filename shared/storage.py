@@ -75,8 +75,9 @@ class Work:
             self.storage.after_commit(last[0])
         return result
 
-    def consume(self, payload: dict, handler: str, queue: str, fn) -> str:
-        """Apply fn(tx, envelope) once per (handler, event): returns applied, duplicate or parked."""
+    def consume(self, payload: dict, handler: str, queue: str, fn, prepare=None) -> str:
+        """Apply fn(tx, envelope) once per (handler, event): returns applied, duplicate or parked. With `prepare`,
+        its answer for the envelope is found first, outside the transaction, and fn(tx, envelope, found) applied."""
         try:
             envelope = Envelope.model_validate(payload)
         except ValidationError as exc:
@@ -94,8 +95,9 @@ class Work:
         error = ""
         for attempt in range(1, max_attempts + 1):
             try:
+                found = (prepare(envelope),) if prepare is not None else ()
                 self.transaction(lambda tx: (inbox.record(self.db, tx.session, handler, envelope),
-                                             fn(tx, envelope)))
+                                             fn(tx, envelope, *found)))
             except inbox.Duplicate:
                 if inbox.seen(self.db, handler, envelope.event_id):
                     metrics.EVENTS_CONSUMED.labels(handler, envelope.event_type, "duplicate").inc()

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared.pii import IdNumber
+from shared.scope import area_path  # noqa: F401 - the service's rules speak of it
 
 AreaCode = Annotated[str, Field(pattern=r"^500229(\d{3}){0,3}$", description="区划代码（县、乡镇、村或网格）")]
 VillageCode = Annotated[str, Field(pattern=r"^500229\d{6}$", description="村（社区）代码")]
@@ -19,11 +20,6 @@ Text = Annotated[str, Field(min_length=2, max_length=500)]
 Short = Annotated[str, Field(min_length=1, max_length=60)]
 # 《最高人民法院关于公布失信被执行人名单信息的若干规定》: a listing lasts two years unless the court says otherwise.
 LISTING_YEARS = 2
-
-
-def area_path(code: str) -> list[str]:
-    """Area codes nest by prefix (6, 9, 12, 15, 18 digits): the path of a code is its prefixes."""
-    return [code[:n] for n in (6, 9, 12, 15, 18) if n <= len(code)]
 
 
 class Model(BaseModel):

@@ -30,17 +30,21 @@ def move_passbook(work, tx, envelope: Envelope) -> None:
 RECORD_FIELD = {"grid.case.verified": "case_id", "mediation.dispute.resolved": "dispute_id"}
 
 
-def award_from_event(work, tx, envelope: Envelope, households_of) -> int:
+def rules_triggered(work, envelope: Envelope) -> list[dict]:
+    return [r for r in work.store.list_rules({"trigger": envelope.event_type, "active": True})
+            if domain.matches(r.get("conditions", []), envelope.data)]
+
+
+def award_from_event(work, tx, envelope: Envelope, households: list[str]) -> int:
     """Award every active rule this event triggers to the households it concerns; returns the entries written.
-    `households_of(event_type, data)` asks the source service which households those are (the event carries ids
-    of records, not of people)."""
-    rules = [r for r in work.store.list_rules({"trigger": envelope.event_type, "active": True})
-             if domain.matches(r.get("conditions", []), envelope.data)]
+    `households` were asked of the source service before the transaction (the event carries ids of records, not
+    of people)."""
+    rules = rules_triggered(work, envelope)
     if not rules:
         return 0
     record = envelope.data[RECORD_FIELD[envelope.event_type]]
     written = 0
-    for household_id in households_of(envelope.event_type, envelope.data):
+    for household_id in households:
         if work.store.get_passbook(household_id, session=tx.session) is None:
             continue  # a household registered before the credit service existed gets its passbook from the demo
         for rule in rules:

@@ -43,13 +43,13 @@ class CreditService(ReliableService):
     def move_passbook(self, tx, envelope):
         intake.move_passbook(self.db, tx, envelope)
 
-    @handles("grid", "case.verified")
-    def award_for_verified_case(self, tx, envelope):
-        intake.award_from_event(self.db, tx, envelope, self._households_of)
+    @handles("grid", "case.verified", lookup="_households_of")
+    def award_for_verified_case(self, tx, envelope, households):
+        intake.award_from_event(self.db, tx, envelope, households)
 
-    @handles("mediation", "dispute.resolved")
-    def award_for_resolved_dispute(self, tx, envelope):
-        intake.award_from_event(self.db, tx, envelope, self._households_of)
+    @handles("mediation", "dispute.resolved", lookup="_households_of")
+    def award_for_resolved_dispute(self, tx, envelope, households):
+        intake.award_from_event(self.db, tx, envelope, households)
 
     @timer(interval=600)
     def post_due_awards(self):
@@ -267,7 +267,12 @@ class CreditService(ReliableService):
         except NotFound:  # not registered in the county: listed, without a household
             return None
 
-    def _households_of(self, event_type: str, data: dict) -> list[str]:
+    def _households_of(self, envelope) -> list[str]:
+        """The households an event's record concerns, asked of its service before the handler's transaction; none
+        to ask for when no rule is triggered."""
+        if not intake.rules_triggered(self.db, envelope):
+            return []
+        event_type, data = envelope.event_type, envelope.data
         if event_type == "grid.case.verified":
             case = call(self.grid, "get_case", data["case_id"], timeout=LOOKUP_TIMEOUT_SECONDS)
             residents = case["party_resident_ids"]

@@ -61,20 +61,26 @@ CREDIT_ALL = frozenset({C_READ, C_AWARD, C_APPROVE, C_STORE, C_CONFIGURE})
 # configure (member units, designations run, the rebuild check).
 R_READ, R_ASSESS, R_OPINION, R_CONFIGURE = "risk.read", "risk.assess", "risk.opinion", "risk.configure"
 RISK_ALL = frozenset({R_READ, R_ASSESS, R_OPINION, R_CONFIGURE})
+# Party organisation: read (tree, coverage gaps, members with masked names, cadres, rosters, figures); manage (the
+# tree, members, transfers, 双报到, cadres, joint building, rosters); sensitive (members' political status, the
+# day they joined and their names in full: party-building staff only, never leaders' dashboards or grid workers).
+O_READ, O_MANAGE, O_SENSITIVE = "org.read", "org.manage", "org.sensitive"
+ORG_ALL = frozenset({O_READ, O_MANAGE, O_SENSITIVE})
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.county_admin: frozenset({READ, WRITE, IMPORT, REVEAL, STAFF, A_READ, A_REPORT, A_DISPATCH, A_HANDLE,
                                   A_ATTACH, A_CONFIGURE, *MEDIATION_ALL, *PETITIONS_ALL, *CREDIT_ALL,
-                                  *RISK_ALL}),
+                                  *RISK_ALL, *ORG_ALL}),
     Role.township_staff: frozenset({READ, WRITE, IMPORT, REVEAL, A_READ, A_REPORT, A_DISPATCH, A_HANDLE,
                                     A_ATTACH, *MEDIATION_ALL, P_READ, P_REGISTER, P_HANDLE, C_READ, C_AWARD,
-                                    C_APPROVE, C_STORE, R_READ, R_ASSESS, R_OPINION}),
+                                    C_APPROVE, C_STORE, R_READ, R_ASSESS, R_OPINION, *ORG_ALL}),
     Role.village_cadre: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_HANDLE, A_ATTACH, M_READ, M_INTAKE,
-                                   M_MEDIATE, P_READ, P_REGISTER, C_READ, C_AWARD, C_APPROVE, C_STORE, R_READ}),
-    Role.grid_worker: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_ATTACH, M_READ, C_READ, C_AWARD}),
+                                   M_MEDIATE, P_READ, P_REGISTER, C_READ, C_AWARD, C_APPROVE, C_STORE, R_READ,
+                                   *ORG_ALL}),
+    Role.grid_worker: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_ATTACH, M_READ, C_READ, C_AWARD, O_READ}),
     Role.mediator: frozenset({READ, A_READ, M_READ, M_INTAKE, M_MEDIATE}),
     Role.petition_officer: frozenset({READ, A_READ, M_READ, *PETITIONS_ALL, C_READ, R_READ}),
     Role.department_user: frozenset({READ, A_READ, A_HANDLE, A_ATTACH, P_READ, P_HANDLE, R_READ, R_OPINION}),
-    Role.leader: frozenset({READ, A_READ, M_READ, P_READ, P_SUPERVISE, C_READ, R_READ}),
+    Role.leader: frozenset({READ, A_READ, M_READ, P_READ, P_SUPERVISE, C_READ, R_READ, O_READ}),
     Role.auditor: frozenset({AUDIT}),
 }
 
@@ -125,6 +131,12 @@ def scope_for(grants: list[dict], permission: str) -> list[str]:
     if not codes:
         raise Forbidden("当前角色无权进行此操作", code="auth.forbidden")
     return codes
+
+
+def areas_with(grants: list[dict], permission: str) -> list[str]:
+    """The area codes in which these grants carry `permission`; empty when none does (for what a route shows only
+    to some of the roles it serves, such as political status)."""
+    return sorted({g["area_code"] for g in grants if permission in PERMISSIONS[Role(g["role"])]})
 
 
 def handlers_for(accounts_: list[dict], scope: list[str]) -> list[dict]:

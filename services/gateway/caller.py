@@ -47,6 +47,12 @@ def context_for(request, permission: str | None, context: dict | None = None) ->
     return context
 
 
+def areas_with(request, permission: str) -> list[str]:
+    """Where the signed-in caller of a protected route (its token already checked) also holds `permission`."""
+    claims = tokens.verify(request.headers.get("Authorization", "")[7:].strip(), tokens.ACCESS)
+    return accounts.areas_with(claims.get("grants", []), permission)
+
+
 class Caller(DependencyProvider):
     def get_dependency(self, worker_ctx):
         return dict(worker_ctx.data)

@@ -14,6 +14,7 @@ from services.credit.service import CreditService
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from services.mediation.service import MediationService
+from services.org.service import OrgService
 from services.petitions.service import PetitionsService
 from services.risk.service import RiskService
 from tests import factories
@@ -52,7 +53,7 @@ def shot(driver, name):
 
 
 def test_sign_in_walk_the_tree_and_reveal_with_a_reason(gateway_port, browser):
-    with running(GridService, MediationService, PetitionsService, CreditService, RiskService, GatewayService):
+    with running(GridService, MediationService, PetitionsService, CreditService, RiskService, OrgService, GatewayService):
         setup = Client(gateway_port)
         first = setup.sign_in("admin", ADMIN_PASSWORD)
         assert first["must_change_password"]

@@ -13,6 +13,7 @@ from services.credit.service import CreditService
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from services.mediation.service import MediationService
+from services.org.service import OrgService
 from services.petitions.service import PetitionsService
 from services.risk.service import RiskService
 from shared import contracts
@@ -29,7 +30,7 @@ def live(module_gateway_port):
     limits = (gateway_http.LIMITER.burst, gateway_http.PUBLIC_LIMITER.burst)
     gateway_http.LIMITER.burst = gateway_http.PUBLIC_LIMITER.burst = 100000  # the run itself is the flood
     try:
-        with running(GridService, MediationService, PetitionsService, CreditService, RiskService, GatewayService):
+        with running(GridService, MediationService, PetitionsService, CreditService, RiskService, OrgService, GatewayService):
             root = admin(port)
             for area in factories.chengkou_areas(townships=1, villages=1, grids=1, micro_grids=1):
                 root.request("PUT", f"/api/v1/areas/{area['code']}", area)
