@@ -4,10 +4,12 @@ transactions.
 pymongo clients are not fork-safe, so they are made in `connect()` called from a provider's `setup()`, never at
 import time. pymongo is pinned below 4.16, the last line that works under eventlet.
 """
+import random
+import time
 from dataclasses import dataclass
 
 from pymongo import ASCENDING, DESCENDING, MongoClient
-from pymongo.errors import ConnectionFailure, OperationFailure
+from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
@@ -49,12 +51,58 @@ def ensure_indexes(db, indexes) -> None:
         db.create_collection(name)
 
 
+# Concurrent writers to the same documents abort each other's transactions. Retried at once (as pymongo's
+# with_transaction does, for up to two minutes) they keep aborting each other; each attempt here first waits a
+# random while that grows with the attempt, so one of them gets through.
+TRANSACTION_ATTEMPTS = 12
+COMMIT_ATTEMPTS = 3
+
+
+def _transient(exc: BaseException) -> bool:
+    return isinstance(exc, PyMongoError) and exc.has_error_label("TransientTransactionError")
+
+
+def _pause(attempt: int) -> None:
+    time.sleep(random.uniform(0, min(0.5, 0.005 * 2 ** attempt)))
+
+
+def _commit(session) -> None:
+    for attempt in range(1, COMMIT_ATTEMPTS + 1):
+        try:
+            session.commit_transaction()
+            return
+        except PyMongoError as exc:
+            if exc.has_error_label("UnknownTransactionCommitResult") and attempt < COMMIT_ATTEMPTS:
+                continue  # committing again is safe: the server answers with the first commit's outcome
+            raise
+
+
+def _attempt(session, fn):
+    session.start_transaction(read_concern=ReadConcern("snapshot"), write_concern=WriteConcern("majority"))
+    try:
+        result = fn(session)
+    except BaseException:
+        if session.in_transaction:
+            try:
+                session.abort_transaction()
+            except PyMongoError:
+                pass  # the server drops an abandoned transaction by itself
+        raise
+    _commit(session)
+    return result
+
+
 def run_in_transaction(client: MongoClient, fn):
-    """Run fn(session) in one multi-document transaction, retried on transient errors by pymongo."""
+    """Run fn(session) in one multi-document transaction; on a transient conflict fn runs again, after a pause."""
     try:
         with client.start_session() as session:
-            return session.with_transaction(
-                fn, read_concern=ReadConcern("snapshot"), write_concern=WriteConcern("majority"))
+            for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+                try:
+                    return _attempt(session, fn)
+                except PyMongoError as exc:
+                    if not _transient(exc) or attempt == TRANSACTION_ATTEMPTS:
+                        raise
+                    _pause(attempt)
     except ConnectionFailure as exc:
         raise Unavailable("数据库暂不可用，请稍后重试", code="store.unavailable") from exc
     except OperationFailure as exc:

@@ -67,7 +67,7 @@ class Work:
             tx = Transaction(self, session)
             result = fn(tx)
             tx.write_outbox()
-            last[:] = [tx]  # with_transaction may run body again; only the attempt that committed counts
+            last[:] = [tx]  # a conflict may run body again; only the attempt that committed counts
             return result
 
         result = mongo.run_in_transaction(self.storage.client, body)
