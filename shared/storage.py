@@ -134,8 +134,9 @@ class Storage(DependencyProvider):
         self.db = self.client[config.mongo_database(self.service)]
         self.store = self.store_cls(self.db)
         self.relay = outbox.Relay(self.db, self.service, outbox.make_publisher())
-
-    def start(self):
+        # Here rather than in start(): nameko starts every extension at once, so a handler could already be
+        # writing in a transaction while an index of the same collection is being built, and SecantusDB can
+        # stall both for good. Every setup() ends before the first start(), so no worker runs yet.
         mongo.ensure_indexes(self.db, [*self.store_cls.INDEXES, *outbox.INDEXES, *inbox.INDEXES,
                                        *dead_letters.INDEXES])
         if hasattr(self.store, "on_start"):
