@@ -23,6 +23,11 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def iso(value):
+    """A date or instant as ISO 8601 text for an answer; anything else (None, text already) as it is."""
+    return value.isoformat() if isinstance(value, (datetime, date)) else value
+
+
 def parse_local(value, field: str, need_offset: bool = False) -> datetime:
     """A date or time a caller sent ("2026-01-01", or with a time and an offset): Asia/Shanghai unless it says
     otherwise, or refused without an offset where an exact instant is meant. A bad value is a ValidationFailed

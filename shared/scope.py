@@ -32,6 +32,15 @@ class Scope:
     def allows(self, path: list[str]) -> bool:
         return self.codes is None or any(code in path for code in self.codes)
 
+    def require(self, code: str, field: str) -> list[str]:
+        """The path of an area the caller names; outside this scope it is not found (NotFound on `field`)."""
+        from shared.errors import NotFound
+
+        path = area_path(code)
+        if not self.allows(path):
+            raise NotFound("区划不在辖区内", field=field, code="area.not_found")
+        return path
+
     def query(self, field: str = "area_path") -> dict:
         """A Mongo filter restricting `field` (the list of a record's area codes) to this scope."""
         return {} if self.codes is None else {field: {"$in": list(self.codes)}}

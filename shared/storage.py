@@ -6,7 +6,6 @@ import os
 import signal
 import time
 import uuid
-from datetime import datetime
 
 from nameko.extensions import DependencyProvider
 from pydantic import ValidationError
@@ -168,7 +167,3 @@ class Storage(DependencyProvider):
     def health(self) -> dict:
         self.db.command("ping")
         return {"service": self.service, "outbox_backlog": self.relay.backlog(), "time": clock.now().isoformat()}
-
-
-def iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None

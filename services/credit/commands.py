@@ -5,7 +5,7 @@ import os
 import random
 import secrets
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from pymongo.errors import DuplicateKeyError
 
@@ -24,10 +24,6 @@ CAS_ATTEMPTS = 40
 def notice_days() -> int:
     """How long a manual award is shown publicly before it posts (公示期, in days)."""
     return int(os.environ.get("CREDIT_NOTICE_DAYS", "5"))
-
-
-def _iso(value):
-    return value.isoformat() if isinstance(value, (datetime, date)) else value
 
 
 def committed(work, fn):
@@ -137,7 +133,7 @@ def present_entry(entry: dict) -> dict:
             "category_label": CATEGORIES.get(entry["category"], "积分兑换" if entry["kind"] == "redemption" else
                                              entry["category"]),
             "delta": entry["delta"], "balance_after": entry["balance_after"], "source_ref": entry["source_ref"],
-            "corrects": entry.get("corrects"), "note": entry["note"], "at": _iso(entry["at"]),
+            "corrects": entry.get("corrects"), "note": entry["note"], "at": clock.iso(entry["at"]),
             "hash": entry["hash"]}
 
 
@@ -149,7 +145,7 @@ def present_passbook(passbook: dict) -> dict:
             "holder": passbook.get("holder"), "village_code": passbook.get("village_code"),
             "township_code": passbook.get("township_code"), "balance": passbook["balance"],
             "earned_total": passbook.get("earned_total", 0), "entries": passbook["seq"],
-            "opened_at": _iso(passbook.get("opened_at"))}
+            "opened_at": clock.iso(passbook.get("opened_at"))}
 
 
 def get_passbook(work, household_id: str, fetch=None, page=1, page_size=20) -> dict:
@@ -286,7 +282,7 @@ def act_on_award(work, award_id: str, payload: dict, public: bool = False, now: 
         changes["objections"] = [*award.get("objections", []), {"reason": command.reason, "at": now,
                                                                  "by": "public" if public else actor}]
     elif command.action == "post" and award["notice_until"] > now:
-        raise Conflict(f"公示期至{_iso(award['notice_until'].astimezone(clock.LOCAL).date())}，期满后入账",
+        raise Conflict(f"公示期至{clock.iso(award['notice_until'].astimezone(clock.LOCAL).date())}，期满后入账",
                        field="action", code="award.notice_running")
     entry = {"action": command.action, "from": award["status"], "to": transition.target.value, "at": now,
              "actor": actor, "note": command.reason}
@@ -370,24 +366,24 @@ def present_notice(award: dict) -> dict:
             "rule_name": award["rule"]["name"], "category_label": CATEGORIES[award["rule"]["category"]],
             "points": award["rule"]["points"], "reason": pii.mask_text(award["reason"]),
             "status": award["status"], "status_label": awards.STATUS_LABELS[award["status"]],
-            "notice_until": _iso(award.get("notice_until"))}
+            "notice_until": clock.iso(award.get("notice_until"))}
 
 
 def present_award(award: dict, full: bool = False) -> dict:
     view = {**present_notice(award), "household_id": award["household_id"],
             "household_number": award.get("household_number"), "rule": award["rule"],
             "occurred_on": award["occurred_on"], "submitted_by": (award.get("submitted_by") or {}).get("name"),
-            "submitted_at": _iso(award["submitted_at"]), "entry_id": award.get("entry_id"),
+            "submitted_at": clock.iso(award["submitted_at"]), "entry_id": award.get("entry_id"),
             "posted_points": award.get("posted_points"), "actions": awards.WORKFLOW.allowed(award["status"])}
     if full:
         view["evidence"] = [{**e, "kind_label": domain.EVIDENCE_LABELS[e["kind"]]} for e in award["evidence"]]
-        view["objections"] = [{"reason": o["reason"], "at": _iso(o["at"]),
+        view["objections"] = [{"reason": o["reason"], "at": clock.iso(o["at"]),
                                "by": "群众" if o["by"] == "public" else (o["by"] or {}).get("name")}
                               for o in award.get("objections", [])]
         labels = {t.action: t.label for t in awards.WORKFLOW.transitions.values()} | {"submit": "申报",
                                                                                     "entry": "记入存折"}
         view["history"] = [{"action": h["action"], "label": labels.get(h["action"], h["action"]),
-                            "to_label": awards.STATUS_LABELS.get(h["to"], h["to"]), "at": _iso(h["at"]),
+                            "to_label": awards.STATUS_LABELS.get(h["to"], h["to"]), "at": clock.iso(h["at"]),
                             "actor": (h.get("actor") or {}).get("name"), "note": h.get("note")}
                            for h in award.get("history", [])]
     return view

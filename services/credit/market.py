@@ -3,7 +3,6 @@
 A redemption reserves the stock and the points together in one transaction (stock by a conditional `$inc`, points
 by a ledger entry that must be covered), so neither can go below zero when redemptions race; it is then fulfilled
 when the goods are handed over, or cancelled, which puts both back (the points by a compensating entry)."""
-from datetime import datetime
 
 from pymongo.errors import DuplicateKeyError
 
@@ -19,10 +18,6 @@ from .store import new_id
 
 REDEEM_RULE = {"code": "REDEEM", "name": "积分超市兑换", "category": "redemption"}
 STATUS_LABELS = {"reserved": "已预留待领取", "fulfilled": "已领取", "cancelled": "已取消"}
-
-
-def _iso(value):
-    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def save_store(work, payload: dict) -> dict:
@@ -189,6 +184,6 @@ def present_redemption(r: dict) -> dict:
     return {"redemption_id": r["_id"], "household_id": r["household_id"], "holder": r.get("holder"),
             "store_id": r["store_id"], "store_name": r["store_name"], "item_id": r["item_id"],
             "item_name": r["item_name"], "quantity": r["quantity"], "points": r["points"], "status": r["status"],
-            "status_label": STATUS_LABELS[r["status"]], "reserved_at": _iso(r["reserved_at"]),
-            "fulfilled_at": _iso(r.get("fulfilled_at")), "cancelled_at": _iso(r.get("cancelled_at")),
+            "status_label": STATUS_LABELS[r["status"]], "reserved_at": clock.iso(r["reserved_at"]),
+            "fulfilled_at": clock.iso(r.get("fulfilled_at")), "cancelled_at": clock.iso(r.get("cancelled_at")),
             "cancel_reason": r.get("cancel_reason")}

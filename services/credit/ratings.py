@@ -21,10 +21,6 @@ WINDOW = timedelta(days=365)
 MAX_ROWS = 5000
 
 
-def _iso(value):
-    return value.isoformat() if isinstance(value, (datetime, date)) else value
-
-
 # levels -------------------------------------------------------------------------------------------------
 def refresh_household(work, tx, household_id: str) -> dict:
     """Compute a household's level from its last twelve months of ledger and any active listing of a member;
@@ -37,7 +33,7 @@ def refresh_household(work, tx, household_id: str) -> dict:
     violations = [e for e in counted if e["category"] == "violation"]
     listings = work.store.active_listings({"household_id": household_id}, tx.session)
     level, reasons = domain.household_level(earned, len(violations), bool(listings))
-    evidence = [{"kind": "violation", "ref": e["_id"], "text": f"{e['rule_name']}（{_iso(e['at'])[:10]}）"}
+    evidence = [{"kind": "violation", "ref": e["_id"], "text": f"{e['rule_name']}（{clock.iso(e['at'])[:10]}）"}
                 for e in violations]
     evidence += [{"kind": "listing", "ref": item["_id"], "text": f"{item['court']} {item['case_number']}"}
                  for item in listings]
@@ -79,7 +75,7 @@ def _save_level(work, tx, kind, subject_id, level: Level, reasons, evidence, are
 def present_rating(rating: dict) -> dict:
     return {"subject_kind": rating["subject_kind"], "subject_id": rating["subject_id"], "level": rating["level"],
             "level_label": rating["level_label"], "reasons": rating["reasons"], "evidence": rating["evidence"],
-            "computed_at": _iso(rating["computed_at"])}
+            "computed_at": clock.iso(rating["computed_at"])}
 
 
 def get_rating(work, subject_kind: str, subject_id: str) -> dict:
@@ -363,7 +359,7 @@ def present_appeal(appeal: dict) -> dict:
             "reason": pii.mask_text(appeal["reason"]), "status": appeal["status"],
             "status_label": "待处理" if appeal["status"] == "open" else "已处理", "outcome": appeal.get("outcome"),
             "outcome_label": {"upheld": "申诉成立", "dismissed": "维持原结果"}.get(appeal.get("outcome") or ""),
-            "note": appeal.get("note"), "submitted_at": _iso(appeal["submitted_at"])}
+            "note": appeal.get("note"), "submitted_at": clock.iso(appeal["submitted_at"])}
 
 
 def list_appeals(work, status=None) -> dict:

@@ -27,10 +27,10 @@ from shared.storage import Storage
 
 from . import signin
 from .accounts import (A_ATTACH, A_CONFIGURE, A_DISPATCH, A_HANDLE, A_READ, A_REPORT, AUDIT, IMPORT, M_CONFIGURE,
-                       M_INTAKE, M_MEDIATE, M_READ, READ, REVEAL, STAFF, WRITE, AccountIn, Grant, handlers_for)
+                       M_INTAKE, M_MEDIATE, M_READ, READ, REVEAL, STAFF, WRITE, AccountIn, handlers_for)
 from .caller import SELF, Caller
 from .credit_routes import CreditRoutes
-from .http import json_body, json_response, query_bool, query_int, route, unknown_action, upload
+from .http import json_body, query_bool, query_int, route, unknown_action, upload
 from .org_routes import OrgRoutes
 from .petition_routes import PetitionRoutes
 from .risk_routes import RiskRoutes

@@ -3,7 +3,6 @@ figures. Each command loads what it needs within the caller's scope, applies the
 service_orders.py and deadlines.py, and saves the change with its events in one transaction.
 """
 import base64
-from datetime import datetime
 
 from prometheus_client import Gauge
 from pymongo.errors import DuplicateKeyError
@@ -27,10 +26,6 @@ OVERDUE_OPEN = Gauge("xz_grid_overdue_open", "Open cases and service orders past
                      ["kind", "escalation"])
 FILE_STAGES = {"discovered": "发现时", "before": "办理前", "after": "办理后", "document": "材料"}
 MAX_FILES_PER_CASE = 20
-
-
-def _iso(value):
-    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def _area_in_scope(work, code: str, kinds, field: str):
@@ -122,8 +117,8 @@ def list_patrols(work, area_code: str | None = None, mine: bool = False, page=1,
 
 def present_patrol(patrol: dict) -> dict:
     return {"patrol_id": patrol["_id"], "worker_id": patrol["worker_id"], "worker_name": patrol["worker_name"],
-            "grid_code": patrol["grid_code"], "started_at": _iso(patrol["started_at"]),
-            "ended_at": _iso(patrol["ended_at"]), "notes": patrol["notes"], "case_ids": patrol["case_ids"]}
+            "grid_code": patrol["grid_code"], "started_at": clock.iso(patrol["started_at"]),
+            "ended_at": clock.iso(patrol["ended_at"]), "notes": patrol["notes"], "case_ids": patrol["case_ids"]}
 
 
 # cases (网格事件) ---------------------------------------------------------------------------------------
@@ -267,18 +262,18 @@ def get_case_for_referral(work, case_id: str) -> dict:
         raise Conflict("该事件未转人民调解", field="case_id", code="case.not_referred")
     return {"case_id": case["_id"], "title": case["title"], "description": case["description"],
             "location": case["location"], "grid_code": case["grid_code"], "item": _plain(case["item"]),
-            "party_resident_ids": case["party_resident_ids"], "discovered_at": _iso(case["discovered_at"])}
+            "party_resident_ids": case["party_resident_ids"], "discovered_at": clock.iso(case["discovered_at"])}
 
 
 def _plain(doc: dict) -> dict:
-    return {k: _iso(v) for k, v in doc.items()}
+    return {k: clock.iso(v) for k, v in doc.items()}
 
 
 def possible_duplicates(work, case: dict) -> list[dict]:
     near = work.store.affairs.cases_near(case["grid_code"], case["discovered_at"] - cases.DUPLICATE_WINDOW,
                                          case["discovered_at"] + cases.DUPLICATE_WINDOW)
     return [{"case_id": other["_id"], "title": other["title"], "status": other["status"],
-             "status_label": cases.STATUS_LABELS[other["status"]], "discovered_at": _iso(other["discovered_at"])}
+             "status_label": cases.STATUS_LABELS[other["status"]], "discovered_at": clock.iso(other["discovered_at"])}
             for other in near if cases.possible_duplicate(case, other)]
 
 
@@ -319,11 +314,11 @@ def present_case(work, case: dict, brief: bool = False) -> dict:
             "item": {**_plain(case["item"]), "category_label": responsibility.CATEGORIES[case["item"]["category"]],
                      "deadline_label": DeadlineRule.model_validate(case["item"]["deadline"]).label},
             "source": case["source"], "assignee": case["assignee"], "reporter": case["reporter"],
-            "due_at": _iso(due), "timing": timing, "timing_label": deadlines.TIMING_LABELS[timing],
+            "due_at": clock.iso(due), "timing": timing, "timing_label": deadlines.TIMING_LABELS[timing],
             "escalation": case["escalation"],
             "escalation_label": deadlines.ESCALATION_LABELS[Escalation(case["escalation"])],
-            "discovered_at": _iso(case["discovered_at"]), "reported_at": _iso(case["reported_at"]),
-            "closed_at": _iso(case["closed_at"]), "attachment_count": len(case.get("attachments", []))}
+            "discovered_at": clock.iso(case["discovered_at"]), "reported_at": clock.iso(case["reported_at"]),
+            "closed_at": clock.iso(case["closed_at"]), "attachment_count": len(case.get("attachments", []))}
     if brief:
         return view
     labels = {t.action: t.label for t in cases.WORKFLOW.transitions.values()}
@@ -509,8 +504,8 @@ def present_order(order: dict, full: bool = False) -> dict:
             "phone": pii.mask_phone(order.get("phone")), "status": order["status"],
             "status_label": service_orders.STATUS_LABELS[order["status"]], "assignee": order.get("assignee"),
             "feedback": order.get("feedback"), "rating": ratings[-1]["rating"] if ratings else None,
-            "due_at": _iso(deadline["due_at"]) if deadline else None, "timing": timing,
-            "timing_label": deadlines.TIMING_LABELS[timing], "ordered_at": _iso(order["ordered_at"]),
+            "due_at": clock.iso(deadline["due_at"]) if deadline else None, "timing": timing,
+            "timing_label": deadlines.TIMING_LABELS[timing], "ordered_at": clock.iso(order["ordered_at"]),
             "actions": service_orders.WORKFLOW.allowed(order["status"])}
     if full:
         labels = {t.action: t.label for t in service_orders.WORKFLOW.transitions.values()} | {"order": "点单",
@@ -531,7 +526,7 @@ def public_order_view(work, request_id: str) -> dict | None:
             "can_rate": order["status"] == OrderStatus.delivered, "feedback": order.get("feedback"),
             "rating": ratings[-1]["rating"] if ratings else None,
             "history": [{"status": h["to"], "label": service_orders.STATUS_LABELS.get(h["to"], h["to"]),
-                         "at": _iso(h["at"])} for h in order.get("history", [])]}
+                         "at": clock.iso(h["at"])} for h in order.get("history", [])]}
 
 
 # deadlines (督办) ----------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 the dispute's transitions, its pages and case file, and the targets. Each command loads within the caller's
 scope, applies domain.py and disputes.py, and saves with its events in one transaction."""
 import logging
-from datetime import date, datetime
 
 from pymongo.errors import DuplicateKeyError
 
@@ -20,21 +19,10 @@ from .store import new_id
 log = logging.getLogger(__name__)
 
 
-def _iso(value):
-    return value.isoformat() if isinstance(value, (datetime, date)) else value
-
-
-def _in_scope(work, code: str, field: str) -> list[str]:
-    path = area_path(code)
-    if not work.scope.allows(path):
-        raise NotFound("区划不在辖区内", field=field, code="area.not_found")
-    return path
-
-
 # committees, mediators, talk offices ---------------------------------------------------------------------
 def save_committee(work, payload: dict) -> dict:
     committee = parse(CommitteeIn, payload)
-    path = _in_scope(work, committee.area_code, "area_code")
+    path = work.scope.require(committee.area_code, "area_code")
     doc = {**committee.model_dump(mode="json"), "area_path": path}
     work.transaction(lambda tx: work.store.save_committee(doc, tx.session))
     return present_committee(doc)
@@ -58,7 +46,7 @@ def save_mediator(work, payload: dict) -> dict:
         committee = work.store.get_committee(committee_id)
         if committee is None:
             raise ValidationFailed("调解委员会不存在", field="committee_ids", code="committee.not_found")
-        _in_scope(work, committee["area_code"], "committee_ids")
+        work.scope.require(committee["area_code"], "committee_ids")
     doc = mediator.model_dump(mode="json")
     work.transaction(lambda tx: work.store.save_mediator(doc, tx.session))
     return present_mediator(doc)
@@ -77,7 +65,7 @@ def present_mediator(doc: dict) -> dict:
 
 def save_talk_office(work, payload: dict) -> dict:
     office = parse(TalkOfficeIn, payload)
-    _in_scope(work, office.township_code, "township_code")
+    work.scope.require(office.township_code, "township_code")
     doc = office.model_dump(mode="json")
     work.transaction(lambda tx: work.store.save_talk_office(doc, tx.session))
     return present_talk_office(doc)
@@ -121,7 +109,7 @@ SOURCE_LABELS = {"grid_case": "网格事件转入", "talk_office": "群众说事
 def register_dispute(work, payload: dict) -> dict:
     """A walk-in at the talk office (or a dispute staff enter by hand)."""
     dispute_in = parse(DisputeIn, payload)
-    _in_scope(work, dispute_in.area_code, "area_code")
+    work.scope.require(dispute_in.area_code, "area_code")
     key = f"talk_office:{dispute_in.client_ref}" if dispute_in.client_ref else None
     if key and (known := work.store.by_intake_key(key)):
         return present_dispute(known)
@@ -358,8 +346,8 @@ def present_dispute(d: dict, full: bool = False) -> dict:
             "level_label": LEVEL_LABELS[domain.Level(d["level"])] if d["level"] else "未受理",
             "committee_id": d["committee_id"], "mediator_ids": d["mediator_ids"], "status": d["status"],
             "status_label": disputes.STATUS_LABELS[d["status"]], "summary": d["summary"],
-            "registered_at": _iso(d["registered_at"]), "due_at": _iso(d["due_at"]), "overdue": overdue,
-            "resolved_at": _iso(d["resolved_at"]), "parties": [
+            "registered_at": clock.iso(d["registered_at"]), "due_at": clock.iso(d["due_at"]), "overdue": overdue,
+            "resolved_at": clock.iso(d["resolved_at"]), "parties": [
                 {**present_party(p), "role_label": ROLE_LABELS[p["role"]]} for p in d["parties"]]}
     if not full:
         return view
@@ -375,10 +363,10 @@ def present_dispute(d: dict, full: bool = False) -> dict:
     view.update({
         "actions": disputes.WORKFLOW.allowed(d["status"]), "sessions": d.get("sessions", []),
         "agreement": agreement, "referral": d.get("referral"), "follow_ups": d.get("follow_ups", []),
-        "history": [{**{k: _iso(v) for k, v in h.items()}, "label": labels.get(h["action"], h["action"]),
+        "history": [{**{k: clock.iso(v) for k, v in h.items()}, "label": labels.get(h["action"], h["action"]),
                      "to_label": disputes.STATUS_LABELS.get(h["to"], h["to"])} for h in d.get("history", [])]})
     for item in view["sessions"] + view["follow_ups"]:
-        item["recorded_at"] = _iso(item.get("recorded_at"))
+        item["recorded_at"] = clock.iso(item.get("recorded_at"))
     return view
 
 
@@ -388,7 +376,7 @@ def compute_targets(work, area_code: str | None, since: str, until: str, as_of: 
     if end <= start:
         raise ValidationFailed("结束日期应晚于开始日期", field="until")
     code = area_code or (work.scope.codes[0] if work.scope.codes else "500229")
-    path = _in_scope(work, code, "area_code")
+    path = work.scope.require(code, "area_code")
     now = clock.now() if as_of is None else clock.parse_local(as_of, "as_of")  # local time unless it carries an offset
     rows = work.store.for_targets({**work.scope.within(code), "registered_at": {"$gte": start, "$lt": end}})
     return {"area_code": code, "since": since, "until": until, "as_of": now.isoformat(),

@@ -5,7 +5,7 @@ within the caller's scope, applies the rules of domain.py, petitions.py and cloc
 one transaction."""
 import logging
 import secrets
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from pymongo.errors import DuplicateKeyError
 
@@ -32,17 +32,6 @@ OVERDUE_OPEN = Gauge("xz_petitions_overdue_open", "Open petitions with an overdu
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 MAX_FILES = 20
 READ_FILL_LIMIT = 20  # pending intakes a page or lookup reads before answering; the sweep takes the rest
-
-
-def _iso(value):
-    return value.isoformat() if isinstance(value, (datetime, date)) else value
-
-
-def _in_scope(work, code: str, field: str) -> list[str]:
-    path = area_path(code)
-    if not work.scope.allows(path):
-        raise NotFound("区划不在辖区内", field=field, code="area.not_found")
-    return path
 
 
 def _now(work, as_of: str | None) -> datetime:
@@ -113,7 +102,7 @@ def tracking_code() -> str:
 def register(work, payload: dict) -> dict:
     """A petition by letter, visit or phone (or online, entered for the petitioner) registered by an officer."""
     petition_in = parse(PetitionIn, payload)
-    _in_scope(work, petition_in.area_code, "area_code")
+    work.scope.require(petition_in.area_code, "area_code")
     key = f"officer:{petition_in.client_ref}" if petition_in.client_ref else None
     if key and (known := work.store.by_intake_key(key)):
         return present(known, full=True)
@@ -525,12 +514,12 @@ def present(d: dict, full: bool = False, now: datetime | None = None) -> dict:
             "matter": d["matter"], "area_code": d["area_code"], "area_path": d["area_path"],
             "collective": d["collective"], "headcount": d["headcount"], "status": d["status"],
             "status_label": STATUS_LABELS[Status(d["status"])], "first_handler": d["first_handler"],
-            "unit": d["unit"], "received_at": _iso(d["received_at"]), "repeat_of": d["repeat_of"],
+            "unit": d["unit"], "received_at": clock.iso(d["received_at"]), "repeat_of": d["repeat_of"],
             "repeat_count": d["repeat_count"], "hard_case": d["hard_case"], "leader": d.get("leader") and {
                 "leader_name": d["leader"]["leader_name"], "leader_account_id": d["leader"].get("leader_account_id")},
             "supervision_level": SUPERVISION_ORDER[top].value if top is not None else None,
             "colour": clocks.worst(states) if d["status"] in OPEN else "done",
-            "clocks": [{**s, **{k: _iso(s[k]) for k in ("started_at", "due_at", "stopped_at")}} for s in states],
+            "clocks": [{**s, **{k: clock.iso(s[k]) for k in ("started_at", "due_at", "stopped_at")}} for s in states],
             "petitioners": [present_petitioner(p) for p in d["petitioners"]],
             "tracking_code": d.get("tracking_code")}
     if not full:
@@ -539,28 +528,28 @@ def present(d: dict, full: bool = False, now: datetime | None = None) -> dict:
         "register": "登记", "rate": "群众评价", "attach": "上传材料", "supervise": "督办", "own": "领导包案", "visit": "约访接访下访", "hard_case": "疑难信访标记"}
     view.update({
         "actions": WORKFLOW.allowed(d["status"]), "departments": d["departments"], "transfers": [
-            {**t, "at": _iso(t["at"])} for t in d["transfers"]],
-        "assignment_due_at": _iso(d["assignment_due_at"]), "extension_days": d["extension_days"],
-        "extensions": [{**e, "at": _iso(e["at"])} for e in d["extensions"]],
-        "reply": d["reply"] and {**d["reply"], "at": _iso(d["reply"]["at"])},
+            {**t, "at": clock.iso(t["at"])} for t in d["transfers"]],
+        "assignment_due_at": clock.iso(d["assignment_due_at"]), "extension_days": d["extension_days"],
+        "extensions": [{**e, "at": clock.iso(e["at"])} for e in d["extensions"]],
+        "reply": d["reply"] and {**d["reply"], "at": clock.iso(d["reply"]["at"])},
         "review": _stage(d["review"]), "re_review": _stage(d["re_review"]),
         "final_after_re_review": d["final_after_re_review"], "hard_case_reason": d["hard_case_reason"],
         "supervision": [{**o, "level_label": SUPERVISION_LABELS[domain.SupervisionLevel(o["level"])],
-                         **{k: _iso(o.get(k)) for k in ("issued_at", "closed_at", "started_at")}}
+                         **{k: clock.iso(o.get(k)) for k in ("issued_at", "closed_at", "started_at")}}
                         for o in d["supervision"]],
-        "visits": [{**v, "kind_label": VISIT_LABELS[domain.VisitKind(v["kind"])], "recorded_at": _iso(v["recorded_at"])}
+        "visits": [{**v, "kind_label": VISIT_LABELS[domain.VisitKind(v["kind"])], "recorded_at": clock.iso(v["recorded_at"])}
                    for v in d.get("visits", [])],
-        "satisfaction": d["satisfaction"] and {**d["satisfaction"], "at": _iso(d["satisfaction"]["at"]),
+        "satisfaction": d["satisfaction"] and {**d["satisfaction"], "at": clock.iso(d["satisfaction"]["at"]),
                                                "label": SATISFACTION_LABELS[d["satisfaction"]["value"]]},
         "intake_pending": bool(d.get("intake_pending")),
-        "attachments": [{**a, "at": _iso(a["at"])} for a in d.get("attachments", [])],
-        "history": [{**{k: _iso(v) for k, v in h.items()}, "label": labels.get(h["action"], h["action"]),
+        "attachments": [{**a, "at": clock.iso(a["at"])} for a in d.get("attachments", [])],
+        "history": [{**{k: clock.iso(v) for k, v in h.items()}, "label": labels.get(h["action"], h["action"]),
                      "to_label": STATUS_LABELS[Status(h["to"])]} for h in d.get("history", [])]})
     return view
 
 
 def _stage(stage: dict | None) -> dict | None:
-    return stage and {k: _iso(v) for k, v in stage.items()}
+    return stage and {k: clock.iso(v) for k, v in stage.items()}
 
 
 # the residents' own view ----------------------------------------------------------------------------------------
@@ -582,22 +571,22 @@ def track(work, tracking_code: str, phone_last4: str, fetch=None) -> dict:
     d = _of_petitioner(work, tracking_code, phone_last4)
     now = clock.now()
     states = clocks.states(d["times"], now, d["extension_days"])
-    windows = {s["clock"]: {"state": s["state"], "state_label": s["state_label"], "due_at": _iso(s["due_at"]),
+    windows = {s["clock"]: {"state": s["state"], "state_label": s["state_label"], "due_at": clock.iso(s["due_at"]),
                             "days_left": s["days_left"]} for s in states if not s["duty"]}
     return {"tracking_code": d["tracking_code"], "status": d["status"],
             "status_label": STATUS_LABELS[Status(d["status"])], "channel_label": CHANNEL_LABELS[Channel(d["channel"])],
-            "received_at": _iso(d["received_at"]), "unit": d["unit"],
-            "handle_due_at": _iso(_handle_due(d)) if d["times"].get("accepted") else None,
-            "reply": d["reply"] and {"text": d["reply"]["text"], "at": _iso(d["reply"]["at"])},
-            "review": d["review"] and {"opinion": d["review"]["opinion"], "decided_at": _iso(d["review"]["decided_at"])},
+            "received_at": clock.iso(d["received_at"]), "unit": d["unit"],
+            "handle_due_at": clock.iso(_handle_due(d)) if d["times"].get("accepted") else None,
+            "reply": d["reply"] and {"text": d["reply"]["text"], "at": clock.iso(d["reply"]["at"])},
+            "review": d["review"] and {"opinion": d["review"]["opinion"], "decided_at": clock.iso(d["review"]["decided_at"])},
             "re_review": d["re_review"] and {"opinion": d["re_review"]["opinion"],
-                                             "decided_at": _iso(d["re_review"]["decided_at"])},
+                                             "decided_at": clock.iso(d["re_review"]["decided_at"])},
             "can_request_review": d["status"] == "replied" and windows.get("review_request", {}).get("state") == "open",
             "can_request_re_review": d["status"] == "reviewed" and windows.get("re_review_request", {}).get(
                 "state") == "open",
             "can_rate": d["reply"] is not None and d["satisfaction"] is None,
             "windows": windows, "satisfaction": d["satisfaction"] and SATISFACTION_LABELS[d["satisfaction"]["value"]],
-            "history": [{"label": STATUS_LABELS[Status(h["to"])], "at": _iso(h["at"])} for h in d["history"]
+            "history": [{"label": STATUS_LABELS[Status(h["to"])], "at": clock.iso(h["at"])} for h in d["history"]
                         if h["to"] != h["from"]]}
 
 
@@ -635,7 +624,7 @@ def compute_figures(work, area_code: str | None, since: str, until: str, as_of: 
     if end <= start:
         raise ValidationFailed("结束日期应晚于开始日期", field="until")
     code = area_code or (work.scope.codes[0] if work.scope.codes else "500229")
-    path = _in_scope(work, code, "area_code")
+    path = work.scope.require(code, "area_code")
     now = _now(work, as_of) if as_of else clock.now()
     scoped = work.scope.within(code)
     rows = work.store.for_figures({**scoped, "received_at": {"$gte": start, "$lt": end}})

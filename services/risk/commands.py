@@ -17,10 +17,6 @@ from .events import AlertRaised, DesignationChanged, LevelChanged, MeetingConclu
 from .store import new_id
 
 
-def _iso(value):
-    return value.isoformat() if isinstance(value, (datetime, date)) else value
-
-
 def _now(as_of: str | None) -> datetime:
     """The sweep's and the designations' clock: now, or (tests only) the time given; production refuses it."""
     if as_of is None:
@@ -33,16 +29,9 @@ def _now(as_of: str | None) -> datetime:
 def _present(doc: dict | None) -> dict | None:
     if doc is None:
         return None
-    out = {k: _iso(v) for k, v in doc.items() if k not in ("_id", "area_path")}
+    out = {k: clock.iso(v) for k, v in doc.items() if k not in ("_id", "area_path")}
     out["id"] = doc["_id"]
     return out
-
-
-def _in_scope(work, code: str, field: str) -> list[str]:
-    path = area_path(code)
-    if not work.scope.allows(path):
-        raise NotFound("区划不在辖区内", field=field, code="area.not_found")
-    return path
 
 
 # signals and scores ------------------------------------------------------------------------------------------------
@@ -109,7 +98,7 @@ def _area_kind(code: str) -> str:
 def explain(work, area_code: str, as_of: str | None = None) -> dict:
     """An area's score with every signal behind it: at its latest signal, or at `as_of` (the score has decayed)."""
     kind = _area_kind(str(area_code or ""))
-    _in_scope(work, area_code, "area_code")
+    work.scope.require(area_code, "area_code")
     stored = work.store.signals_of(area_code, kind)
     area = work.db.areas.find_one({"_id": area_code}) or {}
     if not stored:
@@ -117,7 +106,7 @@ def explain(work, area_code: str, as_of: str | None = None) -> dict:
                 "signal_count": 0, "reasons": []}
     at = _now(as_of) if as_of else max(s["occurred_at"] for s in stored)
     assessed = model.assess(stored, at, kind)
-    return {"area_code": area_code, "area_kind": kind, **assessed, "at": _iso(assessed["at"]),
+    return {"area_code": area_code, "area_kind": kind, **assessed, "at": clock.iso(assessed["at"]),
             "reasons": _labelled(assessed["reasons"], stored), "live_score": area.get("score")}
 
 
@@ -214,7 +203,7 @@ def _known_unit(work, name: str, field: str) -> None:
 # the risk register ----------------------------------------------------------------------------------------------
 def create_item(work, payload: dict) -> dict:
     item = parse(RiskItemIn, payload)
-    path = _in_scope(work, item.area_code, "area_code")
+    path = work.scope.require(item.area_code, "area_code")
     _known_unit(work, item.owner_unit, "owner_unit")
     if item.client_ref and (known := work.db.risk_items.find_one({"client_ref": item.client_ref})):
         return _present(known)
@@ -274,7 +263,7 @@ def convene(work, payload: dict) -> dict:
         alert = _alert(work, meeting.alert_id)
         area_code, level = alert["area_code"], alert["level"]
     if area_code:
-        _in_scope(work, area_code, "area_code")
+        work.scope.require(area_code, "area_code")
     elif not work.scope.unrestricted and "500229" not in (work.scope.codes or ()):
         raise ValidationFailed("须指明研判区域", field="area_code", code="risk.area_required")
     standing = meeting.standing_units
