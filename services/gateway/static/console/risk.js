@@ -72,7 +72,7 @@ const riskOptions = (values, labels, chosen) => values.map(v => "<option value='
 function riskReasons(reasons, limit) {
   const shown = reasons.slice(0, limit || 8);
   return "<ul class='risk-reasons'>" + shown.map(r => "<li>" + esc(r.kind_label) + (r.category ? "（" + esc(r.category_label || r.category) + "）" : "") +
-    " +" + r.value + " <span class='muted'>" + esc(when(r.occurred_at)) + "</span></li>").join("") +
+    " +" + Number(r.value.toFixed(2)) + " <span class='muted'>" + esc(when(r.occurred_at)) + "</span></li>").join("") +
     (reasons.length > shown.length ? "<li class='muted'>另有 " + (reasons.length - shown.length) + " 条信号</li>" : "") + "</ul>";
 }
 let riskChartLoading = null;
