@@ -124,11 +124,12 @@ def register(work, payload: dict) -> dict:
     return present(work.store.get(doc["_id"]), full=True)
 
 
-def from_resident_request(work, tx, envelope) -> None:
+def from_resident_request(work, tx, envelope, request: dict | None) -> None:
     """An online petition filed on the residents' channel (the grid service keeps that channel's requests). The
-    inbox stops a redelivered event and the unique intake key a second event for the same request. The matter,
-    contact and tracking code are read from the grid right after, outside this transaction (no transaction waits
-    on another service): by the next list, page or resident's lookup, or the minute sweep."""
+    inbox stops a redelivered event and the unique intake key a second event for the same request. `request` is
+    the grid's copy (matter, contact, tracking code), read just before this transaction (no transaction waits on
+    another service); while the grid is away it is None, and the petition is registered with a placeholder that
+    the next list, page, resident's lookup or the minute sweep completes."""
     data = envelope.data
     if data["kind"] != "petition":
         return  # service orders stay with the grid; disputes go to mediation
@@ -138,10 +139,12 @@ def from_resident_request(work, tx, envelope) -> None:
     doc = _new_petition(Channel.online.value, data["area_code"], "other", "（详情正在从群众来件读取）", [], None, [],
                         envelope.occurred_at, None, key, None, [])
     doc.update(intake_pending=True, source_ref=data["request_id"])
+    if request:
+        doc.update(_intake_fields(work, request))
     _register(work, tx, doc)
 
 
-def _fetch_intake(fetch, request_id: str) -> dict | None:
+def fetch_intake(fetch, request_id: str) -> dict | None:
     try:
         return fetch(request_id)
     except Exception as exc:  # noqa: BLE001 - the petition is registered anyway; the sweep reads it later
@@ -151,8 +154,9 @@ def _fetch_intake(fetch, request_id: str) -> dict | None:
 
 def _intake_fields(work, request: dict) -> dict:
     petitioners = [{"name": request["contact_name"], "phone": request["phone"]}]
-    return {"matter": request["content"], "petitioners": petitioners, "tracking_code": request["tracking_code"],
-            "petitioner_keys": _keys(work, petitioners), "intake_pending": False}
+    return {"matter": request["content"], "petitioners": petitioners, "headcount": len(petitioners),
+            "tracking_code": request["tracking_code"], "petitioner_keys": _keys(work, petitioners),
+            "intake_pending": False}
 
 
 def fill_pending_intakes(work, fetch, limit: int = 200) -> int:
@@ -160,7 +164,7 @@ def fill_pending_intakes(work, fetch, limit: int = 200) -> int:
     one the grid cannot give ends the round (it is away or slow), and the rest wait for the next."""
     filled = 0
     for doc in work.store.pending_intakes(limit):
-        found = _fetch_intake(fetch, doc["source_ref"])
+        found = fetch_intake(fetch, doc["source_ref"])
         if not found:
             break
         work.store.fill_intake(doc["_id"], _intake_fields(work, found))

@@ -22,9 +22,9 @@ class PetitionsService(ReliableService):
     grid = RpcProxy("grid")
 
     # the online channel: residents' requests the grid service receives ---------------------------------------
-    @handles("grid", "resident_request.received")
-    def open_from_resident_request(self, tx, envelope):
-        commands.from_resident_request(self.db, tx, envelope)
+    @handles("grid", "resident_request.received", lookup="_intake_of")
+    def open_from_resident_request(self, tx, envelope, request):
+        commands.from_resident_request(self.db, tx, envelope, request)
 
     # registration and transitions -----------------------------------------------------------------------------
     @rpc
@@ -101,6 +101,12 @@ class PetitionsService(ReliableService):
     def sweep_deadlines(self, as_of: str | None = None) -> dict:
         """What the minute timer does; `as_of` (tests only) sweeps as if it were that time."""
         return commands.sweep(self.db, as_of, self._intake)
+
+    def _intake_of(self, envelope) -> dict | None:
+        """The grid's copy of an online petition, before the handler's transaction; None while the grid is away."""
+        if envelope.data.get("kind") != "petition":
+            return None
+        return commands.fetch_intake(self._intake, envelope.data["request_id"])
 
     def _intake(self, request_id: str) -> dict:
         return call(self.grid, "get_resident_request_for_intake", request_id, timeout=INTAKE_TIMEOUT_SECONDS)
