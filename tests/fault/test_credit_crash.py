@@ -1,12 +1,14 @@
 """A fault in the points ledger's own process: the credit service killed right after it committed an award from a
 verified grid case, before it could publish the award or acknowledge the case's event. After the restart the case's
-event comes again and awards nothing more, and the award's event is published once from the outbox."""
+event comes again and awards nothing more, and the award's event reaches a department's queue once, from the
+outbox."""
 import signal
 
 import pytest
+from kombu import Connection, Exchange, Queue
 
 from services.grid.service import GridService
-from shared import outbox, topology
+from shared import config, outbox, topology
 from shared.subscriber import queue_name
 from tests import factories
 from tests.fault import broker
@@ -19,9 +21,16 @@ pytestmark = pytest.mark.fault
 AWARDED = "credit.points.awarded"
 HANDLER = "credit.award_for_verified_case"
 CASE_QUEUE = queue_name("grid", "case.verified", "credit", "award_for_verified_case")
+DEPARTMENT_QUEUE = "department-points-awarded"  # a department system's own durable queue on the award events
 RULE = {"code": "GRID_HELP", "name": "协助网格事件办理", "category": "grid_affairs", "points": 5,
         "trigger": "grid.case.verified", "conditions": []}
 DEPARTMENT = {"kind": "department", "id": "县消防救援大队", "name": "县消防救援大队"}
+
+
+def bind_department_queue() -> None:
+    with Connection(config.amqp_uri()) as connection:
+        exchange = Exchange("credit.events", type="topic", durable=True)
+        Queue(DEPARTMENT_QUEUE, exchange, routing_key="points.awarded", durable=True)(connection).declare()
 
 
 @pytest.fixture
@@ -35,6 +44,7 @@ def processes(env, tmp_path):
 
 def test_credit_killed_after_an_award_commits_awards_once_and_publishes_it_after_restart(processes, vhost):
     topology.declare()
+    bind_department_queue()
     credit_db = database("credit")
     credit = processes.service("credit", XZ_FAULT_KILL_AFTER_COMMIT=AWARDED)
     credit.wait_healthy()
@@ -60,6 +70,7 @@ def test_credit_killed_after_an_award_commits_awards_once_and_publishes_it_after
         assert entry["state"] == outbox.PENDING  # committed with the award, never sent
         assert credit_db.ledger.count_documents({"passbook_id": household_id}) == 1
         assert broker.queue_depth(vhost, CASE_QUEUE) == 1  # the case's event, never acknowledged, waits
+        assert broker.queue_depth(vhost, DEPARTMENT_QUEUE) == 0
 
         processes.service("credit").wait_healthy()
         wait_until(lambda: credit_db.outbox.find_one({"_id": entry["_id"]})["state"] == outbox.PUBLISHED,
@@ -71,4 +82,5 @@ def test_credit_killed_after_an_award_commits_awards_once_and_publishes_it_after
 
     assert credit_db.ledger.count_documents({"passbook_id": household_id}) == 1
     assert credit_db.outbox.count_documents({"event_type": AWARDED}) == 1
+    assert broker.queue_depth(vhost, DEPARTMENT_QUEUE) == 1  # the department got the award once
     assert credit_db.dead_letters.count_documents({}) == 0
