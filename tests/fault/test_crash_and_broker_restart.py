@@ -12,7 +12,6 @@ from shared.subscriber import queue_name
 from tests import factories
 from tests.fault import broker
 from tests.fault.polling import wait_until
-from tests.fault.processes import Processes
 from tests.harness import COUNTY_SCOPE, database, rpc
 from tests.probe_service import ProbeService
 
@@ -30,15 +29,6 @@ def broker_restored(vhost):
         yield
     finally:
         broker.start_app()
-
-
-@pytest.fixture
-def processes(env, tmp_path):
-    started = Processes(env, tmp_path)
-    try:
-        yield started
-    finally:
-        started.stop_all()
 
 
 def load_areas(micro_grids: int = 2) -> list[str]:

@@ -13,7 +13,6 @@ from shared.subscriber import queue_name
 from tests import factories
 from tests.fault import broker
 from tests.fault.polling import wait_until
-from tests.fault.processes import Processes
 from tests.harness import COUNTY_SCOPE, database, rpc, running
 
 pytestmark = pytest.mark.fault
@@ -31,15 +30,6 @@ def bind_department_queue() -> None:
     with Connection(config.amqp_uri()) as connection:
         exchange = Exchange("credit.events", type="topic", durable=True)
         Queue(DEPARTMENT_QUEUE, exchange, routing_key="points.awarded", durable=True)(connection).declare()
-
-
-@pytest.fixture
-def processes(env, tmp_path):
-    started = Processes(env, tmp_path)
-    try:
-        yield started
-    finally:
-        started.stop_all()
 
 
 def test_credit_killed_after_an_award_commits_awards_once_and_publishes_it_after_restart(processes, vhost):
