@@ -2,7 +2,7 @@
 
     python -m shared.ops dead-letters grid            list parked events
     python -m shared.ops replay grid [LETTER_ID ...]  replay parked events (all when no id is given)
-    python -m shared.ops resend-unrouted grid         send again what found no queue
+    python -m shared.ops resend-unrouted grid [KEY ...]  send again what found no queue (of those routing keys)
     python -m shared.ops health grid
 """
 import eventlet
@@ -19,7 +19,7 @@ from shared import config  # noqa: E402
 COMMANDS = {
     "dead-letters": lambda svc, args: svc.list_dead_letters(),
     "replay": lambda svc, args: {"replayed": svc.replay_dead_letters(args or None)},
-    "resend-unrouted": lambda svc, args: {"marked_pending": svc.resend_unrouted_events()},
+    "resend-unrouted": lambda svc, args: {"marked_pending": svc.resend_unrouted_events(args or None)},
     "health": lambda svc, args: svc.health(),
 }
 

@@ -190,6 +190,10 @@ class Relay:
         cutoff = clock.now() - timedelta(days=keep_days)
         return self.db.outbox.delete_many({"state": PUBLISHED, "settled_at": {"$lt": cutoff}}).deleted_count
 
-    def requeue_unrouted(self) -> int:
-        """After a subscriber queue was added late, send what found no queue again."""
-        return self.db.outbox.update_many({"state": UNROUTED}, {"$set": {"state": PENDING}}).modified_count
+    def requeue_unrouted(self, routing_keys: list[str] | None = None) -> int:
+        """After a subscriber queue was added late, send what found no queue again: all of it, or only the events
+        of the given routing keys (the rest would only find no queue once more)."""
+        query: dict = {"state": UNROUTED}
+        if routing_keys:
+            query["routing_key"] = {"$in": list(routing_keys)}
+        return self.db.outbox.update_many(query, {"$set": {"state": PENDING}}).modified_count

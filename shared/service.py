@@ -61,6 +61,7 @@ class ReliableService:
         return dead_letters.replay(self.db.db, letter_ids)
 
     @rpc
-    def resend_unrouted_events(self) -> int:
-        """Mark events that found no queue as pending again, once the missing subscriber queue exists."""
-        return self.db.storage.relay.requeue_unrouted()
+    def resend_unrouted_events(self, routing_keys: list[str] | None = None) -> int:
+        """Mark events that found no queue as pending again, once the missing subscriber queue exists
+        (only those of `routing_keys` when given)."""
+        return self.db.storage.relay.requeue_unrouted(routing_keys)

@@ -102,7 +102,7 @@ def load(grid_call: Callable, org_call: Callable, seed: int = 500229,
     registry = grid_demo.Registry()
     areas = fetch_areas(grid_call)
     # Areas the grid registered before this service's queues existed were published to no one: send them again.
-    resent = grid_call("resend_unrouted_events")
+    resent = grid_call("resend_unrouted_events", ["area.upserted", "grid.upserted"])
     if resent:
         progress(f"网格服务重发此前无人订阅的事件 {resent} 条")
     wait_for_read_model(org_call, areas, progress=progress)
