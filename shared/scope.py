@@ -6,6 +6,8 @@ outside the scope is not found rather than refused. No scope in the context mean
 """
 from dataclasses import dataclass
 
+from shared.errors import NotFound
+
 
 def area_path(code: str) -> list[str]:
     """Area codes nest by prefix (6, 9, 12, 15, 18 digits): the path of a code is its prefixes."""
@@ -34,8 +36,6 @@ class Scope:
 
     def require(self, code: str, field: str) -> list[str]:
         """The path of an area the caller names; outside this scope it is not found (NotFound on `field`)."""
-        from shared.errors import NotFound
-
         path = area_path(code)
         if not self.allows(path):
             raise NotFound("区划不在辖区内", field=field, code="area.not_found")

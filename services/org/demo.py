@@ -22,9 +22,11 @@ from datetime import date, timedelta
 from typing import Callable
 
 from services.grid import demo as grid_demo
+from shared import topology
 from shared.errors import Conflict
 
 from .domain import COUNTY_CODE, local_today, required_roles
+from .service import OrgService
 
 TOWNSHIP_KINDS = ("town", "township", "street")
 VILLAGE_KINDS = ("village", "community")
@@ -101,8 +103,10 @@ def load(grid_call: Callable, org_call: Callable, seed: int = 500229,
     rng = random.Random(seed + 8)
     registry = grid_demo.Registry()
     areas = fetch_areas(grid_call)
-    # Areas the grid registered before this service's queues existed were published to no one: send them again.
-    resent = grid_call("resend_unrouted_events", ["area.upserted", "grid.upserted"])
+    # Areas the grid registered before this service's queues existed were published to no one: send again those
+    # of the events this service's read model takes, not everything that nobody subscribes to.
+    keys = [event for source, event, _, _ in topology.subscriptions([OrgService]) if source == "grid"]
+    resent = grid_call("resend_unrouted_events", keys)
     if resent:
         progress(f"网格服务重发此前无人订阅的事件 {resent} 条")
     wait_for_read_model(org_call, areas, progress=progress)
