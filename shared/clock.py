@@ -3,17 +3,16 @@ county's rules do.
 
 Days count in Asia/Shanghai, where the staff work: something that started at 23:30 on a Friday counts from that
 Friday, and a period of N days ends at midnight after the Nth day. Working days follow China's official calendar
-(`chinese-calendar`), which knows the public holidays and the weekend days made into working days; for a year it
-does not cover yet, Monday to Friday is the best that can be said, and the log says so.
+as this process knows it (`shared.holidays`: the State Council's notices the county loaded, the package's years,
+and the statutory holidays for any other year); a working-day period that counts over a year known only by the
+statutory holidays is provisional and is computed again when that year's notice is loaded.
 """
-import logging
 from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
-
-log = logging.getLogger(__name__)
+from shared import holidays
 
 # Stored in UTC, shown and counted (days, periods) where the staff work.
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -21,6 +20,12 @@ LOCAL = ZoneInfo("Asia/Shanghai")
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def today() -> date:
+    """Today where the staff work (Asia/Shanghai), whatever the machine's own zone: from 16:00 UTC it is already
+    tomorrow in the county, and the dates staff enter may not lie after it."""
+    return now().astimezone(LOCAL).date()
 
 
 def iso(value):
@@ -48,22 +53,34 @@ class DayKind(StrEnum):
     working = "working"    # 工作日
 
 
-def is_working_day(day: date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        log.warning("official calendar does not cover %s; counting Monday to Friday", day.year)
-        return day.weekday() < 5
+def is_working_day(day: date, calendar: holidays.Calendar | None = None) -> bool:
+    return (calendar or holidays.current()).is_working_day(day)
 
 
-def end_after(start: datetime, days: int, kind: DayKind) -> datetime:
-    """The end (UTC) of a period of `days` calendar or working days that started at `start`."""
+class Period(NamedTuple):
+    end: datetime       # UTC: local midnight after the last day
+    provisional: bool   # counted over a year whose holiday notice is not known yet
+
+
+def period(start: datetime, days: int, kind: DayKind, calendar: holidays.Calendar | None = None) -> Period:
+    """A period of `days` calendar or working days that started at `start`. Calendar days are never provisional;
+    working days are when any day counted over belongs to a year known only by its statutory holidays."""
+    calendar = calendar or holidays.current()
     day = start.astimezone(LOCAL).date()
+    provisional = False
     if kind == DayKind.calendar:
         day += timedelta(days=days)
     else:
         counted = 0
         while counted < days:
             day += timedelta(days=1)
-            counted += is_working_day(day)
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL).astimezone(timezone.utc)
+            found = calendar.day(day)
+            provisional |= found.basis == holidays.STATUTORY
+            counted += found.working
+    return Period(datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL).astimezone(timezone.utc),
+                  provisional)
+
+
+def end_after(start: datetime, days: int, kind: DayKind, calendar: holidays.Calendar | None = None) -> datetime:
+    """The end (UTC) of a period of `days` calendar or working days that started at `start`."""
+    return period(start, days, kind, calendar).end

@@ -1,13 +1,15 @@
 """Configuration from the environment, read in one place.
 
-Every setting has a local default so that `make run` works on a bare machine; production refuses to start
-without the secrets (`require_production_secrets`).
+Every setting but the secrets has a local default so that `scripts/xz run` works on a bare machine. The secrets
+(signing key, personal-data keys) have none: they are made per install (`shared.keys`), and a missing, published
+or guessable one stops the process that reads it, whatever the environment.
 """
-import base64
-import hashlib
 import os
+from typing import NamedTuple
 
-SERVICES = ("gateway", "grid", "org", "mediation", "petitions", "credit", "risk")
+from shared import keys
+
+SERVICES = ("gateway", "grid", "org", "mediation", "petitions", "credit", "risk", "village", "emergency")
 METRICS_PORTS = {name: 9100 + i for i, name in enumerate(SERVICES)}
 
 
@@ -49,16 +51,7 @@ def log_level() -> str:
 
 
 def _key(name: str) -> bytes:
-    value = os.environ.get(name)
-    if value:
-        raw = base64.b64decode(value)
-        if len(raw) != 32:
-            raise RuntimeError(f"{name} must be base64 of 32 bytes")
-        return raw
-    if is_production():
-        raise RuntimeError(f"{name} is required in production")
-    # Local and test runs derive a fixed key so that data written by one run is readable by the next.
-    return hashlib.sha256(f"xiangzhi-local-{name}".encode()).digest()
+    return keys.decode(name, os.environ.get(name))
 
 
 def jwt_secret() -> bytes:
@@ -69,8 +62,21 @@ def admin_initial_password() -> str | None:
     return os.environ.get("ADMIN_INITIAL_PASSWORD") or None
 
 
-def pii_keys() -> tuple[bytes, bytes]:
-    return _key("PII_ENCRYPTION_KEY"), _key("PII_INDEX_KEY")
+class PiiKeys(NamedTuple):
+    """The current encryption key and its id, the blind-index key, and older encryption keys by id (still read)."""
+    encryption_key: bytes
+    index_key: bytes
+    key_id: str
+    previous: dict[str, bytes]
+
+
+def pii_keys() -> PiiKeys:
+    key_id = os.environ.get("PII_KEY_ID") or "k1"
+    if not keys.KEY_ID.match(key_id):
+        raise keys.UnsafeKey("PII_KEY_ID must be 1-16 letters, digits, '-' or '_'")
+    previous = {k: keys.decode(f"PII_PREVIOUS_KEYS[{k}]", v)
+                for k, v in keys.previous_keys(os.environ.get("PII_PREVIOUS_KEYS")).items() if k != key_id}
+    return PiiKeys(_key("PII_ENCRYPTION_KEY"), _key("PII_INDEX_KEY"), key_id, previous)
 
 
 def retry_policy() -> tuple[int, float]:
@@ -80,6 +86,11 @@ def retry_policy() -> tuple[int, float]:
 
 def outbox_resend_seconds() -> float:
     return float(os.environ.get("OUTBOX_RESEND_SECONDS", "5"))
+
+
+def audit_anchor_seconds() -> float:
+    """How often the gateway anchors the audit chain's head outside its database (services/gateway/audit.py)."""
+    return float(os.environ.get("AUDIT_ANCHOR_SECONDS", "300"))
 
 
 def outbox_keep_days() -> float:

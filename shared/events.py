@@ -68,12 +68,15 @@ def event(source: str, name: str, version: int = 1, summary: str = ""):
 
 def envelope_for(data: EventData, *, area_code: str | None, correlation_id: str,
                  causation_id: str | None = None, actor: Actor | dict | None = None) -> Envelope:
+    # The publisher, type and version are the event class's: a body may have a field of the same name (a dispute's
+    # `source` is the door it came in by), which the instance's attribute would return instead.
+    cls = type(data)
     return Envelope(
         event_id=str(uuid.uuid4()),
-        event_type=data.event_type(),
-        version=data.version,
+        event_type=cls.event_type(),
+        version=cls.version,
         occurred_at=datetime.now(timezone.utc),
-        source=data.source,
+        source=cls.source,
         area_code=area_code,
         correlation_id=correlation_id,
         causation_id=causation_id,

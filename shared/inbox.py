@@ -22,4 +22,11 @@ def record(db, session, handler: str, envelope) -> None:
                          "processed_at": clock.now()}, session=session)
 
 
+def record_many(db, session, applied: list[tuple[str, object]]) -> None:
+    """The records of a batch of (handler, envelope) in one write; a duplicate among them fails the whole batch."""
+    now = clock.now()
+    db.inbox.insert_many([{"handler": handler, "event_id": envelope.event_id, "event_type": envelope.event_type,
+                           "processed_at": now} for handler, envelope in applied], session=session)
+
+
 Duplicate = DuplicateKeyError

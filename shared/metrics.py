@@ -21,6 +21,8 @@ DEAD_LETTERS = Counter("xz_dead_letters_total", "Events parked in dead letters",
 OUTBOX_BACKLOG = Gauge("xz_outbox_backlog", "Outbox entries not yet published", ["service"])
 EVENT_LAG = Histogram("xz_event_lag_seconds", "Consumer time minus occurred_at", ["handler", "event_type"],
                       buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300))
+EVENT_BATCHES = Histogram("xz_event_batch_size", "Events applied together in one transaction", ["service"],
+                          buckets=(2, 4, 8, 16, 32, 64, 100))
 
 _started_ports: set[int] = set()
 

@@ -4,11 +4,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.errors import ValidationFailed, parse
 
 MAX_PAGE_SIZE = 200
+MAX_PAGE = 100_000  # beyond any real list; a larger page would only make the store skip past everything
 
 
 class PageRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
     page_size: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE)
 
 

@@ -1,15 +1,16 @@
 """Personal data (PIPL): field encryption with AES-GCM, a keyed blind index to find a value without decrypting,
 and masking for display.
 
-A ciphertext is bound to its field name (associated data), so a phone cannot be swapped into an ID-number field.
-Keys come from the configuration (shared.config); a key id travels with every ciphertext so keys can rotate.
+A ciphertext is bound to its field name (associated data), so a phone cannot be swapped into an ID-number field;
+every store keeps a sealed value under the key named by its field, which is what lets `shared.reencrypt` move old
+ciphertexts to a new key without knowing any service. Keys come from the configuration (shared.config); the id of
+the key travels with every ciphertext, so a new key seals new data while older keys still open older data.
 """
 import base64
 import hashlib
 import hmac
 import os
 import re
-
 from typing import Annotated
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -24,11 +25,16 @@ ID_NUMBER_IN_TEXT = re.compile(r"(?<!\d)\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0
 PHONE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
+class UnknownKeyId(RuntimeError):
+    """A ciphertext sealed with a key this process was not given (PII_PREVIOUS_KEYS lacks it)."""
+
+
 class PiiCipher:
-    def __init__(self, encryption_key: bytes, index_key: bytes, key_id: str = "k1"):
-        if len(encryption_key) != 32 or len(index_key) < 32:
+    def __init__(self, encryption_key: bytes, index_key: bytes, key_id: str = "k1",
+                 previous: dict[str, bytes] | None = None):
+        if len(encryption_key) != 32 or len(index_key) < 32 or any(len(k) != 32 for k in (previous or {}).values()):
             raise ValueError("personal-data keys must be 32 bytes")
-        self._aead = AESGCM(encryption_key)
+        self._keys = {**{k: AESGCM(v) for k, v in (previous or {}).items()}, key_id: AESGCM(encryption_key)}
         self._index_key = index_key
         self.key_id = key_id
 
@@ -36,18 +42,33 @@ class PiiCipher:
         if value is None or value == "":
             return None
         nonce = os.urandom(12)
-        sealed = self._aead.encrypt(nonce, value.encode(), field.encode())
+        sealed = self._keys[self.key_id].encrypt(nonce, value.encode(), field.encode())
         return {"k": self.key_id, "c": base64.b64encode(nonce + sealed).decode()}
 
     def decrypt(self, field: str, sealed: dict | None) -> str | None:
         if not sealed:
             return None
+        aead = self._keys.get(sealed.get("k", "k1"))
+        if aead is None:
+            raise UnknownKeyId(f"personal data sealed with key {sealed.get('k')!r}, which is not configured")
         raw = base64.b64decode(sealed["c"])
-        return self._aead.decrypt(raw[:12], raw[12:], field.encode()).decode()
+        return aead.decrypt(raw[:12], raw[12:], field.encode()).decode()
+
+    def is_current(self, sealed: dict) -> bool:
+        return sealed.get("k") == self.key_id
+
+    def reseal(self, field: str, sealed: dict) -> dict:
+        """The same value sealed again with the current key."""
+        return self.encrypt(field, self.decrypt(field, sealed))
 
     def blind_index(self, field: str, value: str) -> str:
         """Equal values of one field give equal indexes; nothing can be read back from one."""
         return hmac.new(self._index_key, f"{field}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def is_sealed(value) -> bool:
+    """The stored shape of an encrypted field: {"k": key id, "c": ciphertext}, nothing else."""
+    return isinstance(value, dict) and set(value) == {"k", "c"} and all(isinstance(v, str) for v in value.values())
 
 
 def mask_id_number(value: str | None) -> str | None:

@@ -12,7 +12,6 @@ from shared.errors import XiangzhiError
 from shared.logs import CorrelationLogging
 from shared.metrics import Metrics
 
-
 log = logging.getLogger(__name__)
 
 

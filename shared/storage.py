@@ -10,7 +10,7 @@ import uuid
 from nameko.extensions import DependencyProvider
 from pydantic import ValidationError
 
-from shared import clock, config, dead_letters, inbox, logs, metrics, mongo, outbox, topology
+from shared import clock, config, dead_letters, group_commit, inbox, logs, metrics, mongo, outbox, topology
 from shared.events import Actor, Envelope, EventData, envelope_for
 from shared.scope import Scope
 
@@ -26,15 +26,27 @@ class Transaction:
         self.envelopes: list[Envelope] = []
         self.claim = uuid.uuid4().hex
         self.entries: list[dict] = []
+        self.gathered: dict[str, object] = {}
 
-    def emit(self, data: EventData, area_code: str | None) -> Envelope:
-        envelope = envelope_for(data, area_code=area_code, correlation_id=self.work.correlation_id,
+    def gather(self, key: str, make):
+        """A per-transaction collector that handlers add to (make() the first time); its flush(tx) runs once just
+        before the commit, so what the transaction's events have in common is written once."""
+        if key not in self.gathered:
+            self.gathered[key] = make()
+        return self.gathered[key]
+
+    def emit(self, data: EventData, area_code: str | None, story: str | None = None) -> Envelope:
+        """`story`: the correlation id of the matter the event is about, which its record keeps from its first
+        event, so that one case's (dispute's, petition's …) events are one story whichever request caused them."""
+        envelope = envelope_for(data, area_code=area_code, correlation_id=story or self.work.correlation_id,
                                 causation_id=self.work.causation_id, actor=self.work.actor)
         self.envelopes.append(envelope)
         return envelope
 
     def write_outbox(self) -> None:
         """One write for all the events of the transaction, just before it commits."""
+        for collector in self.gathered.values():
+            collector.flush(self)
         self.entries = [outbox.entry_for(e, self.claim) for e in self.envelopes]
         if self.entries:
             self.work.db.outbox.insert_many(self.entries, session=self.session)
@@ -74,9 +86,11 @@ class Work:
             self.storage.after_commit(last[0])
         return result
 
-    def consume(self, payload: dict, handler: str, queue: str, fn, prepare=None) -> str:
+    def consume(self, payload: dict, handler: str, queue: str, fn, prepare=None, batch: bool = False) -> str:
         """Apply fn(tx, envelope) once per (handler, event): returns applied, duplicate or parked. With `prepare`,
-        its answer for the envelope is found first, outside the transaction, and fn(tx, envelope, found) applied."""
+        its answer for the envelope is found first, outside the transaction, and fn(tx, envelope, found) applied.
+        With `batch`, the event is applied together with the others this process holds (shared.group_commit),
+        and alone when that batch fails."""
         try:
             envelope = Envelope.model_validate(payload)
         except ValidationError as exc:
@@ -87,16 +101,37 @@ class Work:
         self.correlation_id, self.causation_id = envelope.correlation_id, envelope.event_id
         self.actor = envelope.actor
         logs.set_correlation_id(envelope.correlation_id)
-        if inbox.seen(self.db, handler, envelope.event_id):
-            metrics.EVENTS_CONSUMED.labels(handler, envelope.event_type, "duplicate").inc()
-            return "duplicate"
+        if batch and self._consume_in_batch(handler, envelope, fn, prepare):
+            return "applied"
+        return self._consume_alone(payload, handler, queue, envelope, fn, prepare)
+
+    def _consume_in_batch(self, handler: str, envelope: Envelope, fn, prepare) -> bool:
+        try:
+            found = (prepare(envelope),) if prepare is not None else ()
+        except Exception:  # noqa: BLE001 - the plain path retries the lookup and parks it if it keeps failing
+            return False
+        item = group_commit.Item(self, handler, envelope, lambda tx, env: fn(tx, env, *found))
+        if not self.storage.batcher.apply(item):
+            return False
+        self._applied(handler, envelope)
+        return True
+
+    def _applied(self, handler: str, envelope: Envelope) -> None:
+        metrics.EVENTS_CONSUMED.labels(handler, envelope.event_type, "applied").inc()
+        metrics.EVENT_LAG.labels(handler, envelope.event_type).observe(
+            (clock.now() - envelope.occurred_at).total_seconds())
+
+    def _consume_alone(self, payload: dict, handler: str, queue: str, envelope: Envelope, fn, prepare) -> str:
+        # No read of the inbox first: a duplicate fails the inbox insert, the transaction's first statement, at
+        # the cost of one aborted transaction, and a new event (nearly every one) saves a round trip.
         max_attempts, backoff = config.retry_policy()
         error = ""
         for attempt in range(1, max_attempts + 1):
             try:
                 found = (prepare(envelope),) if prepare is not None else ()
+                # The lambda runs within this iteration, so it sees this attempt's `found`.
                 self.transaction(lambda tx: (inbox.record(self.db, tx.session, handler, envelope),
-                                             fn(tx, envelope, *found)))
+                                             fn(tx, envelope, *found)))  # noqa: B023
             except inbox.Duplicate:
                 if inbox.seen(self.db, handler, envelope.event_id):
                     metrics.EVENTS_CONSUMED.labels(handler, envelope.event_type, "duplicate").inc()
@@ -108,9 +143,7 @@ class Work:
                 log.warning("handler %s failed on %s (attempt %d of %d): %s", handler, envelope.event_type,
                             attempt, max_attempts, type(exc).__name__)
             else:
-                metrics.EVENTS_CONSUMED.labels(handler, envelope.event_type, "applied").inc()
-                metrics.EVENT_LAG.labels(handler, envelope.event_type).observe(
-                    (clock.now() - envelope.occurred_at).total_seconds())
+                self._applied(handler, envelope)
                 return "applied"
             if attempt < max_attempts:
                 time.sleep(backoff * 2 ** (attempt - 1))
@@ -133,6 +166,7 @@ class Storage(DependencyProvider):
         self.db = self.client[config.mongo_database(self.service)]
         self.store = self.store_cls(self.db)
         self.relay = outbox.Relay(self.db, self.service, outbox.make_publisher())
+        self.batcher = group_commit.Batcher()
         # Here rather than in start(): nameko starts every extension at once, so a handler could already be
         # writing in a transaction while an index of the same collection is being built, and SecantusDB can
         # stall both for good. Every setup() ends before the first start(), so no worker runs yet.
@@ -144,6 +178,7 @@ class Storage(DependencyProvider):
         topology.declare(self.container.config["AMQP_URI"])
 
     def stop(self):
+        self.relay.flush(5)
         self.relay.publisher.close()
         self.client.close()
 
@@ -154,10 +189,7 @@ class Storage(DependencyProvider):
         fault = os.environ.get("XZ_FAULT_KILL_AFTER_COMMIT")
         if fault and any(e.event_type == fault for e in tx.envelopes):
             os.kill(os.getpid(), signal.SIGKILL)  # fault tests: die between the commit and the publish
-        try:
-            self.relay.publish_claimed(tx.claim, tx.entries)
-        except Exception:  # noqa: BLE001 - the commit stands; the outbox timer publishes later
-            log.exception("relay after commit failed; left for the outbox timer")
+        self.relay.submit(tx.entries)  # the relay greenthread publishes them with whatever else has committed
 
     def send_unsent(self) -> int:
         sent = self.relay.send_unsent(older_than_seconds=1)

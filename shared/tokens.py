@@ -1,5 +1,7 @@
 """Signed staff tokens (JWT, RFC 8725 practice): one algorithm allowed, issuer, audience, expiry, and the token
-type checked on every use, so a refresh token never passes as an access token or the other way round."""
+type checked on every use, so a refresh token never passes as an access token or the other way round. Every token
+names its session (`sid`) and the account's token version (`ver`), which the gateway checks against its store so
+that ending a session or moving the version on ends the token before it expires."""
 import uuid
 from datetime import timedelta
 
@@ -30,7 +32,7 @@ def issue(subject: str, kind: str, claims: dict | None = None) -> tuple[str, dic
 def verify(token: str, kind: str) -> dict:
     try:
         payload = jwt.decode(token, config.jwt_secret(), algorithms=[ALGORITHM], audience=AUDIENCE, issuer=ISSUER,
-                             options={"require": ["exp", "iat", "iss", "aud", "sub", "typ", "jti"]})
+                             options={"require": ["exp", "iat", "iss", "aud", "sub", "typ", "jti", "sid", "ver"]})
     except jwt.PyJWTError as exc:
         raise InvalidToken(type(exc).__name__) from None
     if payload.get("typ") != kind:

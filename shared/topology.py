@@ -1,12 +1,17 @@
 """Declares every event exchange and every subscriber queue of the suite before anything publishes.
 
 nameko declares a handler's queue only when that service first starts, and an event published to an exchange
-with no bound queue is dropped. Declaring them all here (run by `make run`, by the k8s/compose job, and by
+with no bound queue is dropped. Declaring them all here (run by `scripts/xz run`, by the k8s/compose job, and by
 every service at start) means an event sent while a subscriber has never run waits in its queue.
+
+The suite's subscriptions are read from `subscriptions.json` beside this module, which `scripts/xz contracts`
+writes from the services' `@handles` (and a test fails when it drifts): this library imports no service, so a
+process loads only its own service's code.
 Run: `python -m shared.topology` (prints what it declared).
 """
-import importlib
 import inspect
+import json
+from pathlib import Path
 
 from kombu import Connection, Queue
 from nameko.standalone.events import get_event_exchange
@@ -14,31 +19,30 @@ from nameko.standalone.events import get_event_exchange
 from shared import config
 from shared.subscriber import SUBSCRIPTION_ATTR, queue_name
 
-
-def service_classes() -> list[type]:
-    found = []
-    for name in config.SERVICES:
-        try:
-            module = importlib.import_module(f"services.{name}.service")
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith(f"services.{name}"):
-                continue  # that service is not built yet
-            raise
-        found += [cls for _, cls in inspect.getmembers(module, inspect.isclass)
-                  if cls.__module__ == module.__name__ and getattr(cls, "name", None) == name]
-    return found
+SUBSCRIPTIONS = Path(__file__).with_name("subscriptions.json")
 
 
-def subscriptions(classes=None) -> list[tuple[str, str, str, str]]:
-    """(source, event name, service, method) for every @handles in the suite."""
+def subscriptions_of(classes) -> list[tuple[str, str, str, str]]:
+    """(source, event name, service, method) for every @handles of the given service classes."""
     out = []
-    for cls in classes if classes is not None else service_classes():
+    for cls in classes:
         for method_name, member in inspect.getmembers(cls, inspect.isfunction):
             spec = getattr(member, SUBSCRIPTION_ATTR, None)
             if spec:
                 source, event_name, _ = spec
                 out.append((source, event_name, cls.name, method_name))
     return sorted(out)
+
+
+def suite_subscriptions() -> list[tuple[str, str, str, str]]:
+    """Every subscription of the suite, as generated into subscriptions.json."""
+    rows = json.loads(SUBSCRIPTIONS.read_text(encoding="utf-8"))
+    return sorted((r["source"], r["event"], r["service"], r["method"]) for r in rows)
+
+
+def subscriptions(classes=None) -> list[tuple[str, str, str, str]]:
+    """Those of `classes` when given, else the whole suite's."""
+    return subscriptions_of(classes) if classes is not None else suite_subscriptions()
 
 
 def queues(classes=None) -> list[Queue]:

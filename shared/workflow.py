@@ -53,6 +53,10 @@ class Workflow:
             return [s for s in (wanted or [str(o) for o in only]) if s in only]
         return wanted or None
 
+    def actions_for(self, duty: str) -> list[str]:
+        """The actions a permission covers (the gateway has one route per permission)."""
+        return [a for a, t in self.transitions.items() if t.duty == duty]
+
     def allowed(self, status: str) -> list[str]:
         """The actions open from `status`, for the console's buttons."""
         return [a for a, t in self.transitions.items() if status in t.sources]
