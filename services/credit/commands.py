@@ -1,6 +1,6 @@
 """The credit service layer: posting to the ledger, passbooks, the rule catalogue, manual awards through approval
 and notice, corrections, rankings and the notice board. Each command loads within the caller's scope, applies
-domain.py and awards.py, and saves with its events in one transaction."""
+domain.py and the award table (api.codes), and saves with its events in one transaction."""
 import os
 import random
 import secrets
@@ -13,9 +13,10 @@ from shared import clock, pii
 from shared.errors import Conflict, NotFound, Unavailable, ValidationFailed, parse
 from shared.paging import page_request, sort_order
 
-from . import awards, domain, ledger, ratings
-from .domain import CATEGORIES, AwardActionIn, AwardObjectionIn, CreditAwardIn, EntryCorrectionIn, PointsRuleIn
-from .events import PointsAwarded, PointsDeducted
+from . import domain, ledger, ratings
+from .api.codes import AWARD_STATUS_LABELS, AWARD_WORKFLOW, CATEGORIES, EVIDENCE_LABELS, PERIODS, TRIGGERS, AwardStatus
+from .api.events import PointsAwarded, PointsDeducted
+from .api.rpc import AwardActionIn, AwardObjectionIn, CreditAwardIn, EntryCorrectionIn, PointsRuleIn
 from .store import Contended, new_id
 
 CAS_ATTEMPTS = 40
@@ -38,7 +39,8 @@ def committed(work, fn):
 
 # the ledger ---------------------------------------------------------------------------------------------
 def post_entry(work, tx, *, household_id: str, rule: dict, delta: int, kind: str, source_ref: str,
-               source_key: str, note: str, corrects: str | None = None, must_cover: bool = False) -> dict:
+               source_key: str, note: str, corrects: str | None = None, must_cover: bool = False,
+               story: str | None = None) -> dict:
     """Append one entry to a passbook's chain and move its balance, inside the caller's transaction.
 
     A redemption (`must_cover`) is refused when the balance does not cover it; a deduction takes what is there,
@@ -65,7 +67,7 @@ def post_entry(work, tx, *, household_id: str, rule: dict, delta: int, kind: str
     tx.emit(event(entry_id=entry["_id"], household_id=passbook["_id"], seq=entry["seq"], rule_code=rule["code"],
                   category=rule["category"], delta=delta, source_kind=kind, source_ref=source_ref,
                   village_code=entry["village_code"], township_code=entry["township_code"]),
-            area_code=entry["village_code"])
+            area_code=entry["village_code"], story=story)
     ratings.refresh_household(work, tx, passbook["_id"])
     return entry
 
@@ -218,10 +220,10 @@ def list_rules(work, trigger=None, active=None) -> dict:
 def present_rule(rule: dict) -> dict:
     return {"code": rule["code"], "name": rule["name"], "category": rule["category"],
             "category_label": CATEGORIES[rule["category"]], "points": rule["points"], "trigger": rule["trigger"],
-            "trigger_label": "手工申报" if rule["trigger"] == "manual" else domain.TRIGGERS.get(rule["trigger"]),
+            "trigger_label": "手工申报" if rule["trigger"] == "manual" else TRIGGERS.get(rule["trigger"]),
             "conditions": rule.get("conditions", []), "cap_points": rule.get("cap_points"),
             "cap_period": rule.get("cap_period", "year"),
-            "cap_period_label": domain.PERIODS[rule.get("cap_period", "year")], "active": rule["active"]}
+            "cap_period_label": PERIODS[rule.get("cap_period", "year")], "active": rule["active"]}
 
 
 # manual awards ---------------------------------------------------------------------------------------
@@ -242,8 +244,9 @@ def submit_award(work, payload: dict, fetch=None) -> dict:
            "rule": {k: rule[k] for k in ("code", "name", "category", "points")}, "reason": award_in.reason,
            "occurred_on": award_in.occurred_on.isoformat(),
            "evidence": [e.model_dump(mode="json") for e in award_in.evidence],
-           "status": awards.Status.submitted.value, "submitted_by": work.actor_ref(), "submitted_at": now,
+           "status": AwardStatus.submitted.value, "submitted_by": work.actor_ref(), "submitted_at": now,
            "notice_until": None, "objections": [], "entry_id": None, "revision": 0,
+           "correlation_id": work.correlation_id,  # the award's story, carried by the entry's event when it posts
            "history": [{"action": "submit", "from": None, "to": "submitted", "at": now, "actor": work.actor_ref(),
                         "note": award_in.reason}]}
     if award_in.client_ref:
@@ -268,7 +271,7 @@ def act_on_award(work, award_id: str, payload: dict, public: bool = False, now: 
     award = work.store.get_award(str(award_id or "")) if public else _award_in_scope(work, award_id)
     if award is None:
         raise NotFound("公示事项不存在", field="award_id", code="award.not_found")
-    transition = awards.WORKFLOW.step(award["status"], command.action, command.model_dump())
+    transition = AWARD_WORKFLOW.step(award["status"], command.action, command.model_dump())
     now = now or clock.now()
     actor = {"id": "public", "role": None, "name": "群众"} if public else work.actor_ref()
     changes: dict = {"status": transition.target.value}
@@ -300,7 +303,7 @@ def act_on_award(work, award_id: str, payload: dict, public: bool = False, now: 
                     **entry, "action": "entry", "note": "本周期该规则积分已达上限，未入账"}, tx.session)
             posted = post_entry(work, tx, household_id=moved["household_id"], rule=rule, delta=points,
                                 kind="award", source_ref=moved["_id"], source_key=f"award:{moved['_id']}",
-                                note=moved["reason"])
+                                note=moved["reason"], story=moved.get("correlation_id"))
             moved = work.store.move_award(moved, {"entry_id": posted["_id"], "posted_points": posted["delta"]},
                                           {**entry, "action": "entry", "note": f"入账{posted['delta']}分"},
                                           tx.session)
@@ -337,7 +340,7 @@ def list_awards(work, status=None, area_code=None, page=1, page_size=20, sort=No
     paging = page_request(page, page_size)
     order = sort_order(sort, AWARD_SORTS, "-submitted_at")
     query = work.scope.within(area_code)
-    wanted = awards.WORKFLOW.statuses(status)
+    wanted = AWARD_WORKFLOW.statuses(status)
     if wanted is not None:
         query["status"] = {"$in": wanted}
     result = work.store.list_awards(query, paging.page, paging.page_size, order)
@@ -355,7 +358,7 @@ def notices(work, village_code=None, page=1, page_size=50, public: bool = False)
     if public and (not village_code or len(str(village_code)) != 12):
         raise ValidationFailed("请选择村（社区）", field="village_code")
     query = {"village_code": str(village_code)} if public else work.scope.within(village_code)
-    query["status"] = {"$in": [awards.Status.in_notice.value, awards.Status.objected.value]}
+    query["status"] = {"$in": [AwardStatus.in_notice.value, AwardStatus.objected.value]}
     result = work.store.list_awards(query, paging.page, paging.page_size, [("notice_until", 1), ("_id", 1)])
     return {**result, "items": [present_notice(a) for a in result["items"]]}
 
@@ -365,7 +368,7 @@ def present_notice(award: dict) -> dict:
             "village_code": award.get("village_code"),
             "rule_name": award["rule"]["name"], "category_label": CATEGORIES[award["rule"]["category"]],
             "points": award["rule"]["points"], "reason": pii.mask_text(award["reason"]),
-            "status": award["status"], "status_label": awards.STATUS_LABELS[award["status"]],
+            "status": award["status"], "status_label": AWARD_STATUS_LABELS[award["status"]],
             "notice_until": clock.iso(award.get("notice_until"))}
 
 
@@ -374,16 +377,18 @@ def present_award(award: dict, full: bool = False) -> dict:
             "household_number": award.get("household_number"), "rule": award["rule"],
             "occurred_on": award["occurred_on"], "submitted_by": (award.get("submitted_by") or {}).get("name"),
             "submitted_at": clock.iso(award["submitted_at"]), "entry_id": award.get("entry_id"),
-            "posted_points": award.get("posted_points"), "actions": awards.WORKFLOW.allowed(award["status"])}
+            "posted_points": award.get("posted_points"), "actions": AWARD_WORKFLOW.allowed(award["status"])}
     if full:
-        view["evidence"] = [{**e, "kind_label": domain.EVIDENCE_LABELS[e["kind"]]} for e in award["evidence"]]
+        view["evidence"] = [{**e, "kind_label": EVIDENCE_LABELS[e["kind"]]} for e in award["evidence"]]
         view["objections"] = [{"reason": o["reason"], "at": clock.iso(o["at"]),
                                "by": "群众" if o["by"] == "public" else (o["by"] or {}).get("name")}
                               for o in award.get("objections", [])]
-        labels = {t.action: t.label for t in awards.WORKFLOW.transitions.values()} | {"submit": "申报",
-                                                                                    "entry": "记入存折"}
+        labels = {t.action: t.label for t in AWARD_WORKFLOW.transitions.values()} | {
+            "submit": "申报", "entry": "记入存折", "council_review": "道德评议会评议"}
+        view["council_reviews"] = [{"opinion": r["opinion"], "opinion_label": "同意" if r["opinion"] == "support"
+                                    else "不同意", "held_on": r["held_on"]} for r in award.get("council_reviews", [])]
         view["history"] = [{"action": h["action"], "label": labels.get(h["action"], h["action"]),
-                            "to_label": awards.STATUS_LABELS.get(h["to"], h["to"]), "at": clock.iso(h["at"]),
+                            "to_label": AWARD_STATUS_LABELS.get(h["to"], h["to"]), "at": clock.iso(h["at"]),
                             "actor": (h.get("actor") or {}).get("name"), "note": h.get("note")}
                            for h in award.get("history", [])]
     return view

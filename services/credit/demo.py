@@ -20,7 +20,7 @@ import random
 from datetime import date, timedelta
 from typing import Callable
 
-from shared import idnumber
+from shared import clock, idnumber
 from shared.errors import Conflict
 
 RULES = [
@@ -36,6 +36,8 @@ RULES = [
      "trigger": "grid.case.verified", "cap_points": 20, "cap_period": "month"},
     {"code": "MEDIATION_COOP", "name": "配合调解化解纠纷", "category": "mediation", "points": 5,
      "trigger": "mediation.dispute.resolved", "cap_points": 10, "cap_period": "year"},
+    {"code": "ORDER_RATED", "name": "参与群众点单并评价服务", "category": "grid_affairs", "points": 1,
+     "trigger": "grid.service_order.rated", "cap_points": 12, "cap_period": "year"},
     {"code": "LITTER", "name": "乱堆乱放、乱倒垃圾", "category": "violation", "points": -5},
     {"code": "LAVISH_FEAST", "name": "大操大办、违规整酒", "category": "violation", "points": -20},
 ]
@@ -56,7 +58,7 @@ APPROVER = {"scope": ["500229"], "actor": {"id": "demo-township", "role": "towns
 def _court_list(seed: int) -> str:
     """A court list (.csv as the court publishes it) of made-up people outside the registry, and one enterprise."""
     rng = random.Random(seed + 3)
-    today = date.today()
+    today = clock.today()
     rows = ["被执行人姓名/名称,类型,身份证号码,统一社会信用代码,执行案号,执行法院,发布日期,届满日期"]
     for n, name in enumerate(["冉某某", "邓某某"]):
         number = idnumber.make("500229", date(1975 + n * 7, 3 + n, 9 + n), 700 + rng.randrange(200))
@@ -93,12 +95,12 @@ def load(staff: Callable, approver: Callable, grid: Callable, seed: int = 500229
         for k, code in enumerate(rng.sample(list(REASONS), rng.randint(1, 3))):
             award = staff("submit_award", {
                 "household_id": household["household_id"], "rule_code": code, "reason": REASONS[code],
-                "occurred_on": (date.today() - timedelta(days=rng.randint(10, 60))).isoformat(),
+                "occurred_on": (clock.today() - timedelta(days=rng.randint(10, 60))).isoformat(),
                 "evidence": EVIDENCE, "client_ref": f"demo-{seed}-aw-{n:04d}-{k}"})
             if award["status"] == "submitted":
                 approver("act_on_award", award["award_id"], {"action": "approve"})
             (notice if n % 8 == 0 and k == 0 else history).append(award)
-    future = (date.today() + timedelta(days=30)).isoformat()
+    future = (clock.today() + timedelta(days=30)).isoformat()
     approver("post_due", future, [a["award_id"] for a in history])
     objected = next((a for a in notice if staff("get_award", a["award_id"])["status"] == "in_notice"), None)
     if objected and not any(staff("get_award", a["award_id"])["status"] == "objected" for a in notice):
@@ -124,7 +126,7 @@ def load(staff: Callable, approver: Callable, grid: Callable, seed: int = 500229
     if litterer:
         award = staff("submit_award", {"household_id": litterer["household_id"], "rule_code": "LITTER",
                                        "reason": "在公路边乱倒建筑垃圾，经劝导已清理",
-                                       "occurred_on": (date.today() - timedelta(days=5)).isoformat(),
+                                       "occurred_on": (clock.today() - timedelta(days=5)).isoformat(),
                                        "evidence": EVIDENCE, "client_ref": f"demo-{seed}-aw-litter"})
         if award["status"] == "submitted":
             approver("act_on_award", award["award_id"], {"action": "approve"})

@@ -1,12 +1,15 @@
 """Other services' events that reach the passbooks: a household registered by the grid opens its passbook; a rule
-triggered by an event type (a grid case verified on site, a dispute resolved) awards the households concerned.
+triggered by an event type (a grid case verified on site, a dispute resolved, a service order rated) awards the
+households concerned.
 
 The inbox stops a redelivered event; the ledger's unique source key (event type, record, rule, household) stops a
-second event about the same record from awarding again, however the two arrive."""
+second event about the same record from awarding again, however the two arrive (a service order rated again after
+it was reopened awards nothing more)."""
 from shared import clock
 from shared.events import Envelope
 
 from . import domain, ledger
+from .api.codes import TRIGGERS
 from .commands import cap_room, post_entry
 
 
@@ -27,7 +30,8 @@ def move_passbook(work, tx, envelope: Envelope) -> None:
 
 
 # Which field of each triggering event names the record it is about.
-RECORD_FIELD = {"grid.case.verified": "case_id", "mediation.dispute.resolved": "dispute_id"}
+RECORD_FIELD = {"grid.case.verified": "case_id", "mediation.dispute.resolved": "dispute_id",
+                "grid.service_order.rated": "order_id"}
 
 
 def rules_triggered(work, envelope: Envelope) -> list[dict]:
@@ -55,6 +59,6 @@ def award_from_event(work, tx, envelope: Envelope, households: list[str]) -> int
             if points == 0:
                 continue
             post_entry(work, tx, household_id=household_id, rule=rule, delta=points, kind="event",
-                       source_ref=record, source_key=key, note=domain.TRIGGERS[envelope.event_type])
+                       source_ref=record, source_key=key, note=TRIGGERS[envelope.event_type])
             written += 1
     return written

@@ -11,13 +11,13 @@ from shared.errors import Conflict, NotFound, ValidationFailed, parse
 from shared.paging import page_request
 
 from . import domain
+from .api.codes import REDEMPTION_STATUS_LABELS as STATUS_LABELS
+from .api.events import PointsRedeemed, RedemptionCancelled
+from .api.rpc import PointsItemIn, PointsStockIn, PointsStoreIn, RedeemIn
 from .commands import committed, post_entry
-from .domain import PointsItemIn, PointsStockIn, PointsStoreIn, RedeemIn
-from .events import PointsRedeemed, RedemptionCancelled
 from .store import new_id
 
 REDEEM_RULE = {"code": "REDEEM", "name": "积分超市兑换", "category": "redemption"}
-STATUS_LABELS = {"reserved": "已预留待领取", "fulfilled": "已领取", "cancelled": "已取消"}
 
 
 def save_store(work, payload: dict) -> dict:

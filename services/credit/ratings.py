@@ -12,9 +12,10 @@ from shared.errors import Conflict, NotFound, ValidationFailed, from_pydantic, p
 from shared.paging import page_request
 
 from . import domain
-from .domain import (DEBTOR_COLUMNS, DISCIPLINE, ENTERPRISE_DISCIPLINE, KIND_WORDS, LEVEL_LABELS, PERSON_DISCIPLINE,
-                     CreditAppealDecision, CreditAppealIn, CreditEnterpriseIn, DebtorRow, EnterpriseRecordIn, Level)
-from .events import CreditRatingChanged, DishonestDebtorDelisted, DishonestDebtorListed
+from .api.codes import DISCIPLINE, LEVEL_LABELS, IntegrityLevel
+from .api.events import CreditRatingChanged, DishonestDebtorDelisted, DishonestDebtorListed
+from .api.rpc import CreditAppealDecision, CreditAppealIn, CreditEnterpriseIn, EnterpriseRecordIn
+from .domain import DEBTOR_COLUMNS, ENTERPRISE_DISCIPLINE, KIND_WORDS, PERSON_DISCIPLINE, DebtorRow
 from .store import new_id
 
 WINDOW = timedelta(days=365)
@@ -57,7 +58,7 @@ def refresh_enterprise(work, tx, code: str) -> dict:
                        enterprise.get("area_code"))
 
 
-def _save_level(work, tx, kind, subject_id, level: Level, reasons, evidence, area_path, area_code) -> dict:
+def _save_level(work, tx, kind, subject_id, level: IntegrityLevel, reasons, evidence, area_path, area_code) -> dict:
     before = work.store.get_rating(kind, subject_id, tx.session)
     rating = {"_id": f"{kind}:{subject_id}", "subject_kind": kind, "subject_id": subject_id, "level": level.value,
               "level_label": LEVEL_LABELS[level], "reasons": reasons, "evidence": evidence,
@@ -95,8 +96,8 @@ def list_ratings(work, subject_kind=None, level=None, area_code=None, page=1, pa
             raise ValidationFailed("评级对象应为 household 或 enterprise", field="subject_kind")
         query["subject_kind"] = subject_kind
     if level:
-        if level not in Level.__members__:
-            raise ValidationFailed(f"等级应为以下之一：{'、'.join(Level.__members__)}", field="level")
+        if level not in IntegrityLevel.__members__:
+            raise ValidationFailed(f"等级应为以下之一：{'、'.join(IntegrityLevel.__members__)}", field="level")
         query["level"] = level
     result = work.store.list_ratings(query, paging.page, paging.page_size)
     return {**result, "items": [present_rating(r) for r in result["items"]]}
@@ -167,7 +168,7 @@ def read_debtor_file(filename: str, content: bytes) -> list[dict]:
         if not any(str(c).strip() for c in raw):
             continue
         row = {}
-        for field, value in zip(headings, raw):
+        for field, value in zip(headings, raw, strict=False):
             if field and str(value).strip():
                 row[field] = value.date().isoformat() if isinstance(value, datetime) else (
                     value.isoformat() if isinstance(value, date) else str(value).strip())

@@ -1,7 +1,7 @@
 """Credit and points (道德银行、积分存折、积分超市、诚信城口): passbooks, the rule catalogue, manual awards through
 approval and notice, the hash-chained ledger, the points supermarket, integrity ratings and the debtor list.
-Entrypoints only; rules in domain.py and awards.py, storage in store.py, the service layer in commands.py,
-market.py, ratings.py and intake.py."""
+Entrypoints only; rules in domain.py (the award table in api.codes), storage in store.py, the service layer in
+commands.py, market.py, ratings.py and intake.py."""
 import copy
 
 from nameko.rpc import RpcProxy, ServiceProxy
@@ -13,7 +13,7 @@ from shared.service import ReliableService, rpc
 from shared.storage import Storage
 from shared.subscriber import handles
 
-from . import commands, intake, market, ratings
+from . import commands, intake, market, ratings, village_intake
 from .store import CreditStore
 
 LOOKUP_TIMEOUT_SECONDS = 5
@@ -50,6 +50,22 @@ class CreditService(ReliableService):
     @handles("mediation", "dispute.resolved", lookup="_households_of")
     def award_for_resolved_dispute(self, tx, envelope, households):
         intake.award_from_event(self.db, tx, envelope, households)
+
+    @handles("grid", "service_order.rated", lookup="_households_of")
+    def award_for_rated_service_order(self, tx, envelope, households):
+        intake.award_from_event(self.db, tx, envelope, households)
+
+    @handles("village", "family_event_report.checked")
+    def submit_for_checked_family_event(self, tx, envelope):
+        village_intake.submit_from_event(self.db, tx, envelope)
+
+    @handles("village", "conduct.recorded")
+    def submit_for_recorded_conduct(self, tx, envelope):
+        village_intake.submit_from_event(self.db, tx, envelope)
+
+    @handles("village", "points_claim.reviewed")
+    def record_council_review(self, tx, envelope):
+        village_intake.record_council_review(self.db, tx, envelope)
 
     @timer(interval=600)
     def post_due_awards(self):
@@ -273,6 +289,8 @@ class CreditService(ReliableService):
         if not intake.rules_triggered(self.db, envelope):
             return []
         event_type, data = envelope.event_type, envelope.data
+        if event_type == "grid.service_order.rated":  # the order names the household it served (or none)
+            return [data["household_id"]] if data.get("household_id") else []
         if event_type == "grid.case.verified":
             case = call(self.grid, "get_case", data["case_id"], timeout=LOOKUP_TIMEOUT_SECONDS)
             residents = case["party_resident_ids"]

@@ -32,6 +32,7 @@ class CreditStore:
         Index("ledger", [("passbook_id", ASC), ("seq", ASC)], unique=True, name="passbook_seq_unique"),
         Index("ledger", [("passbook_id", ASC), ("rule_code", ASC), ("at", ASC)]),
         Index("awards", [("client_ref", ASC)], unique=True, sparse=True),
+        Index("awards", [("source_key", ASC)], unique=True, sparse=True),
         Index("awards", [("status", ASC), ("notice_until", ASC)]),
         Index("awards", [("area_path", ASC), ("submitted_at", DESC)]),
         Index("stores", [("village_code", ASC)]),
@@ -140,6 +141,10 @@ class CreditStore:
 
     def award_by_ref(self, client_ref: str) -> dict | None:
         return self.db.awards.find_one({"client_ref": client_ref})
+
+    def award_by_source(self, source_key: str, session=None) -> dict | None:
+        """The award another service's event submitted for one record, rule and household."""
+        return self.db.awards.find_one({"source_key": source_key}, session=session)
 
     def move_award(self, award: dict, changes: dict, entry: dict, session) -> dict | None:
         """Apply a status change unless someone else moved the award first (None then)."""

@@ -6,6 +6,7 @@ file and the image no CJK fonts. Personal data appears in full here: the file is
 committee's archive, and producing it is an audited read.
 """
 import io
+from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -13,9 +14,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
-from .domain import CATEGORIES, FOLLOW_UP_LABELS, REFERRAL_LABELS
+from .api.codes import CATEGORIES, FOLLOW_UP_LABELS, REFERRAL_LABELS
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))

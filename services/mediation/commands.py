@@ -1,4 +1,4 @@
-"""The mediation service layer: reference data (committees, mediators, talk offices), the four intake doors,
+"""The mediation service layer: reference data (committees, mediators, talk offices), the intake doors,
 the dispute's transitions, its pages and case file, and the targets. Each command loads within the caller's
 scope, applies domain.py and disputes.py, and saves with its events in one transaction."""
 import logging
@@ -10,13 +10,34 @@ from shared.errors import Conflict, NotFound, ValidationFailed, parse
 from shared.paging import page_request, sort_order
 
 from . import disputes, domain, targets
-from .disputes import ActionIn, Status
-from .domain import CATEGORIES, LEVEL_LABELS, CommitteeIn, DisputeIn, MediatorIn, TalkOfficeIn, area_path
-from .events import (DisputeAccepted, DisputeClosed, DisputeDeclined, DisputeEscalated, DisputeFailed,
-                     DisputeFollowedUp, DisputeReferred, DisputeRegistered, DisputeResolved)
+from .api.codes import (
+    CATEGORIES,
+    FOLLOW_UP_LABELS,
+    LEVEL_LABELS,
+    MAJOR_CRITERIA,
+    REFERRAL_LABELS,
+    STATUS_LABELS,
+    WORKFLOW,
+    CommitteeLevel,
+    DisputeStatus,
+)
+from .api.events import (
+    DisputeAccepted,
+    DisputeClosed,
+    DisputeDeclined,
+    DisputeEscalated,
+    DisputeFailed,
+    DisputeFollowedUp,
+    DisputeReferred,
+    DisputeRegistered,
+    DisputeResolved,
+)
+from .api.rpc import CommitteeIn, DisputeActionIn, DisputeChange, DisputeIn, MediatorIn, TalkOfficeIn
+from .domain import area_path
 from .store import new_id
 
 log = logging.getLogger(__name__)
+PLACEHOLDER = "（详情正在从来源处读取）"  # a dispute's summary until its narrative is read from its source
 
 
 # committees, mediators, talk offices ---------------------------------------------------------------------
@@ -36,7 +57,7 @@ def list_committees(work, area_code: str | None = None) -> dict:
 
 def present_committee(doc: dict) -> dict:
     return {"committee_id": doc["committee_id"], "name": doc["name"], "level": doc["level"],
-            "level_label": LEVEL_LABELS[domain.Level(doc["level"])], "area_code": doc["area_code"],
+            "level_label": LEVEL_LABELS[CommitteeLevel(doc["level"])], "area_code": doc["area_code"],
             "specialty": doc["specialty"]}
 
 
@@ -81,7 +102,7 @@ def present_talk_office(doc: dict) -> dict:
                            for v in doc["volunteers"]]}
 
 
-# intake (four doors) --------------------------------------------------------------------------------------
+# intake (the doors) --------------------------------------------------------------------------------------
 def _new_dispute(source: str, source_ref: str | None, area_code: str, category: str, summary: str | None,
                  parties: list[dict], major_reasons: list[str], actor: dict | None, intake_key: str | None) -> dict:
     now = clock.now()
@@ -90,12 +111,12 @@ def _new_dispute(source: str, source_ref: str | None, area_code: str, category: 
            "major": bool(major_reasons), "major_reasons": major_reasons, "area_code": area_code, "area_path": path,
            "township_code": path[1], "village_code": path[2] if len(path) > 2 else None, "level": None,
            "committee_id": None, "mediator_ids": [], "parties": parties,
-           "summary": summary or "（详情正在从来源处读取）", "narrative_pending": summary is None,
-           "status": Status.registered.value, "sessions": [], "agreement": None, "referral": None,
+           "summary": summary or PLACEHOLDER, "narrative_pending": summary is None,
+           "status": DisputeStatus.registered.value, "sessions": [], "agreement": None, "referral": None,
            "follow_ups": [], "mediated": False, "registered_at": now,
            "due_at": disputes.due_at(now, config.mediation_limit_days()), "resolved_at": None,
            "concluded_at": None, "closed_at": None, "revision": 0, "updated_at": now,
-           "history": [{"action": "register", "from": None, "to": Status.registered.value, "at": now,
+           "history": [{"action": "register", "from": None, "to": DisputeStatus.registered.value, "at": now,
                         "actor": actor, "note": SOURCE_LABELS[source]}]}
     if intake_key:
         doc["intake_key"] = intake_key
@@ -103,7 +124,7 @@ def _new_dispute(source: str, source_ref: str | None, area_code: str, category: 
 
 
 SOURCE_LABELS = {"grid_case": "网格事件转入", "talk_office": "群众说事处登记", "resident_request": "群众网上反映",
-                 "petition": "信访转调解"}
+                 "petition": "信访转调解", "village_session": "村民说事转调解"}
 
 
 def register_dispute(work, payload: dict) -> dict:
@@ -118,6 +139,7 @@ def register_dispute(work, payload: dict) -> dict:
                        dispute_in.summary, parties, dispute_in.major_reasons, work.actor_ref(), key)
 
     def save(tx):
+        doc["correlation_id"] = work.correlation_id  # the dispute's story, carried by its later events
         work.store.insert_dispute(doc, tx.session)
         tx.emit(DisputeRegistered(**_fields(doc)), area_code=doc["area_code"])
 
@@ -136,6 +158,8 @@ def open_from_door(work, tx, source: str, ref: str, area_code: str, category: st
     if work.store.by_intake_key(key):
         return False
     doc = _new_dispute(source, ref, area_code, category, None, parties, [], None, key)
+    # The story of the case, request or petition it came from goes on in this dispute.
+    doc["correlation_id"] = work.correlation_id
     work.store.insert_dispute(doc, tx.session)
     tx.emit(DisputeRegistered(**_fields(doc)), area_code=doc["area_code"])
     return True
@@ -150,21 +174,19 @@ def fill_narrative(work, dispute: dict, fetch) -> dict:
         found = fetch(dispute["source"], dispute["source_ref"])
     except Exception as exc:  # noqa: BLE001 - the dispute stays usable without its narrative
         log.warning("narrative of %s not available yet: %s", dispute["_id"], type(exc).__name__)
+        work.store.narrative_missed(dispute["_id"], type(exc).__name__)
         return dispute
     if not found:
+        work.store.narrative_missed(dispute["_id"], "no_narrative")
         return dispute
-    # The parties from the source only when staff have not entered any meanwhile.
-    work.store.fill_narrative(dispute["_id"], found["summary"], None if dispute["parties"] else found.get("parties"))
+    # The parties from the source only when staff have not entered any meanwhile; a petition's petitioners who are
+    # not registered residents join the residents its event named.
+    parties = None if dispute["parties"] else found.get("parties")
+    edited = any(h["action"] == "update" for h in dispute.get("history", []))
+    if found.get("add_parties") and not edited:
+        parties = [{k: v for k, v in p.items() if v is not None} for p in dispute["parties"]] + found["add_parties"]
+    work.store.fill_narrative(dispute["_id"], found["summary"], parties)
     return work.store.get_dispute(dispute["_id"]) or dispute
-
-
-class DisputeChange(domain.Model):
-    """What intake staff may complete or correct while the dispute is still open."""
-    category: str | None = None
-    summary: domain.Text | None = None
-    parties: list[domain.PartyIn] | None = None
-    add_parties: list[domain.PartyIn] = []
-    major_reasons: list[str] | None = None
 
 
 def update_dispute(work, dispute_id: str, payload: dict, fetch=None) -> dict:
@@ -201,9 +223,9 @@ def update_dispute(work, dispute_id: str, payload: dict, fetch=None) -> dict:
 
 # transitions ------------------------------------------------------------------------------------------
 def act(work, dispute_id: str, payload: dict) -> dict:
-    command = parse(ActionIn, payload)
+    command = parse(DisputeActionIn, payload)
     dispute = _dispute_in_scope(work, dispute_id)
-    transition = disputes.WORKFLOW.step(dispute["status"], command.action,
+    transition = WORKFLOW.step(dispute["status"], command.action,
                                         command.model_dump(exclude_defaults=False))
     now = clock.now()
     actor = work.actor_ref()
@@ -239,10 +261,10 @@ def act(work, dispute_id: str, payload: dict) -> dict:
         changes["concluded_at"] = now
     elif command.action == "refer":
         changes["referral"] = command.referral.model_dump(mode="json")
-        note = domain.REFERRAL_LABELS[command.referral.to] + f"：{command.referral.note}"
+        note = REFERRAL_LABELS[command.referral.to] + f"：{command.referral.note}"
     elif command.action == "follow_up":
         push["follow_ups"] = {**command.follow_up.model_dump(mode="json"), "recorded_by": actor, "recorded_at": now}
-        note = domain.FOLLOW_UP_LABELS[command.follow_up.performed]
+        note = FOLLOW_UP_LABELS[command.follow_up.performed]
     elif command.action == "close":
         changes["closed_at"] = now
     entry = {"action": command.action, "from": dispute["status"], "to": transition.target.value, "at": now,
@@ -253,7 +275,7 @@ def act(work, dispute_id: str, payload: dict) -> dict:
         if moved is None:
             raise Conflict("该纠纷刚被他人处理，请刷新后重试", field="action", code="dispute.changed")
         for data in _events(command, dispute, moved, now):
-            tx.emit(data, area_code=moved["area_code"])
+            tx.emit(data, area_code=moved["area_code"], story=moved.get("correlation_id"))
         return moved
 
     return present_dispute(work.transaction(save), full=True)
@@ -266,7 +288,7 @@ def _fields(doc: dict) -> dict:
             "township_code": doc["township_code"], "status": doc["status"]}
 
 
-def _events(command: ActionIn, before: dict, moved: dict, now) -> list:
+def _events(command: DisputeActionIn, before: dict, moved: dict, now) -> list:
     fields = _fields(moved)
     action = command.action
     if action == "accept":
@@ -313,7 +335,7 @@ def list_disputes(work, status=None, area_code=None, committee_id=None, major=No
     paging = page_request(page, page_size)
     order = sort_order(sort, SORTS, "-registered_at")
     query = work.scope.within(area_code)
-    wanted = disputes.WORKFLOW.statuses(status, only=disputes.OPEN if overdue else None)  # only open ones are late
+    wanted = WORKFLOW.statuses(status, only=disputes.OPEN if overdue else None)  # only open ones are late
     if wanted is not None:
         query["status"] = {"$in": wanted}
     if committee_id:
@@ -341,11 +363,11 @@ def present_dispute(d: dict, full: bool = False) -> dict:
     overdue = d["status"] in disputes.OPEN and d["due_at"] < now
     view = {"dispute_id": d["_id"], "source": d["source"], "source_label": SOURCE_LABELS[d["source"]],
             "source_ref": d["source_ref"], "category": d["category"], "category_label": CATEGORIES[d["category"]],
-            "major": d["major"], "major_reasons": [domain.MAJOR_CRITERIA[r] for r in d["major_reasons"]],
+            "major": d["major"], "major_reasons": [MAJOR_CRITERIA[r] for r in d["major_reasons"]],
             "area_code": d["area_code"], "area_path": d["area_path"], "level": d["level"],
-            "level_label": LEVEL_LABELS[domain.Level(d["level"])] if d["level"] else "未受理",
+            "level_label": LEVEL_LABELS[CommitteeLevel(d["level"])] if d["level"] else "未受理",
             "committee_id": d["committee_id"], "mediator_ids": d["mediator_ids"], "status": d["status"],
-            "status_label": disputes.STATUS_LABELS[d["status"]], "summary": d["summary"],
+            "status_label": STATUS_LABELS[d["status"]], "summary": d["summary"],
             "registered_at": clock.iso(d["registered_at"]), "due_at": clock.iso(d["due_at"]), "overdue": overdue,
             "resolved_at": clock.iso(d["resolved_at"]), "parties": [
                 {**present_party(p), "role_label": ROLE_LABELS[p["role"]]} for p in d["parties"]]}
@@ -358,13 +380,13 @@ def present_dispute(d: dict, full: bool = False) -> dict:
         agreement = {**agreement, "judicial_confirmation_until": until.isoformat(),
                      "judicial_confirmation_days_left": max(0, days_left),
                      "judicial_confirmation_open": days_left >= 0}
-    labels = {t.action: t.label for t in disputes.WORKFLOW.transitions.values()} | {"register": "登记",
+    labels = {t.action: t.label for t in WORKFLOW.transitions.values()} | {"register": "登记",
                                                                                   "update": "补充登记信息"}
     view.update({
-        "actions": disputes.WORKFLOW.allowed(d["status"]), "sessions": d.get("sessions", []),
+        "actions": WORKFLOW.allowed(d["status"]), "sessions": d.get("sessions", []),
         "agreement": agreement, "referral": d.get("referral"), "follow_ups": d.get("follow_ups", []),
         "history": [{**{k: clock.iso(v) for k, v in h.items()}, "label": labels.get(h["action"], h["action"]),
-                     "to_label": disputes.STATUS_LABELS.get(h["to"], h["to"])} for h in d.get("history", [])]})
+                     "to_label": STATUS_LABELS.get(h["to"], h["to"])} for h in d.get("history", [])]})
     for item in view["sessions"] + view["follow_ups"]:
         item["recorded_at"] = clock.iso(item.get("recorded_at"))
     return view

@@ -2,7 +2,8 @@
 joint committee and four professional ones, mediators, a talk office (群众说事处) in every township with its
 volunteers, and disputes at every stage so the queue and the targets have something to show.
 
-The areas are the grid demo's (same seed, same county). Committees, mediators and talk offices are upserts;
+The areas are the demo county's (`shared.demo_county`, the same seed as the grid's demo). Committees, mediators
+and talk offices are upserts;
 disputes carry the demo's own reference (`client_ref`), so a repeated load adds nothing. Every person is made up.
 
     python -m services.mediation.demo --load
@@ -14,11 +15,12 @@ if __name__ == "__main__":  # the loader speaks RPC through nameko, which needs 
 
 import argparse  # noqa: E402
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Callable
 
-from services.grid import demo as grid_demo
-from services.grid.domain import COUNTY_CODE, AreaKind
+from services.grid.api.codes import AreaKind
+from shared import clock, demo_county
+from shared.demo_county import COUNTY_CODE
 
 PROFESSIONAL = [("traffic", "道路交通事故纠纷"), ("labour", "劳动争议"), ("medical", "医疗纠纷"), ("family", "婚姻家庭纠纷")]
 VOLUNTEER_KINDS = ["retired_cadre", "local_worthy", "lawyer"]
@@ -30,8 +32,8 @@ MATTERS = [("neighbour", "两户因宅基地界址和屋檐排水发生争执"),
 def reference(seed: int = 500229) -> tuple[list[dict], list[dict], list[dict]]:
     """Committees, mediators and talk offices for the demo county."""
     rng = random.Random(seed + 1)
-    areas = grid_demo.generate(seed, households=0).areas
-    registry = grid_demo.Registry()
+    areas = demo_county.areas(seed)
+    registry = demo_county.Registry()
     committees = [{"committee_id": f"MC{COUNTY_CODE}", "name": "城口县矛盾纠纷多元化解中心人民调解委员会",
                    "level": "county", "area_code": COUNTY_CODE, "specialty": "general"}]
     committees += [{"committee_id": f"MC{COUNTY_CODE}-{specialty}", "name": f"城口县{label}人民调解委员会",
@@ -48,13 +50,13 @@ def reference(seed: int = 500229) -> tuple[list[dict], list[dict], list[dict]]:
         for n in range(count):
             male = rng.random() < 0.6
             mediators.append({"mediator_id": f"M{committee['committee_id'][2:]}-{n + 1}",
-                              "name": grid_demo.person_name(rng, male), "phone": registry.phone(rng),
+                              "name": demo_county.person_name(rng, male), "phone": registry.phone(rng),
                               "employment": "full_time" if n == 0 and count > 1 else "part_time",
                               "committee_ids": [committee["committee_id"]]})
-    for township in grid_demo.TOWNSHIPS:
+    for township in demo_county.TOWNSHIPS:
         offices.append({"township_code": township.code, "name": f"{township.name}群众说事处",
                         "address": f"{township.name}综治中心一楼",
-                        "volunteers": [{"name": grid_demo.person_name(rng, rng.random() < 0.5),
+                        "volunteers": [{"name": demo_county.person_name(rng, rng.random() < 0.5),
                                         "kind": VOLUNTEER_KINDS[i % 3], "phone": registry.phone(rng)}
                                        for i in range(3)]})
     return committees, mediators, offices
@@ -74,7 +76,7 @@ def load(rpc_call: Callable, seed: int = 500229, disputes: int = 30,
     village_committees = [c for c in committees if c["level"] == "village"][:40]
     by_id = {c["committee_id"]: c for c in committees}
     first_mediator = {m["committee_ids"][0]: m["mediator_id"] for m in mediators}
-    today = date.today()
+    today = clock.today()
     for n in range(disputes):
         committee = rng.choice(village_committees)
         category, summary = rng.choice(MATTERS)
@@ -83,8 +85,8 @@ def load(rpc_call: Callable, seed: int = 500229, disputes: int = 30,
             "area_code": committee["area_code"], "category": category, "summary": summary,
             "talk_office_township": committee["area_code"][:9],
             "major_reasons": ["violence_risk"] if rng.random() < 0.1 else [],
-            "parties": [{"role": "applicant", "name": grid_demo.person_name(rng, True)},
-                        {"role": "respondent", "name": grid_demo.person_name(rng, False)}]})
+            "parties": [{"role": "applicant", "name": demo_county.person_name(rng, True)},
+                        {"role": "respondent", "name": demo_county.person_name(rng, False)}]})
         stage = rng.choice(STAGES)
         if dispute["status"] == "registered":  # a dispute loaded before has moved on, or was meant to stay
             _walk(rpc_call, dispute["dispute_id"], stage, committee, by_id, first_mediator, today)

@@ -1,10 +1,12 @@
 """The doors that are other services' events: a grid case referred to mediation, a resident's dispute from the
-residents' channel, a petition converted to mediation. Each opens one dispute (the inbox and the dispute's unique
-intake key see to that); the narrative, free text that may name people, is read from the source later."""
+residents' channel, a petition converted to mediation, a matter raised at a village's session (村民说事). Each opens
+one dispute (the inbox and the dispute's unique intake key see to that); the narrative, free text that may name
+people, is read from the source later."""
 from shared.events import Envelope
 
+from .api.codes import CATEGORIES
 from .commands import open_from_door
-from .domain import CATEGORIES, FROM_GRID_ITEM
+from .domain import FROM_GRID_ITEM, FROM_VILLAGE_TOPIC
 
 
 def from_grid_case(work, tx, envelope: Envelope) -> None:
@@ -29,6 +31,14 @@ def from_petition(work, tx, envelope: Envelope) -> None:
     open_from_door(work, tx, "petition", data["petition_id"], data["area_code"], category, parties)
 
 
+def from_village_session(work, tx, envelope: Envelope) -> None:
+    data = envelope.data
+    parties = [{"role": "applicant" if i == 0 else "respondent", "resident_id": resident_id}
+               for i, resident_id in enumerate(data["party_resident_ids"])]
+    open_from_door(work, tx, "village_session", data["matter_id"], data["area_code"],
+                   FROM_VILLAGE_TOPIC.get(data["topic"], "other"), parties)
+
+
 def narrative_of_case(case: dict) -> dict:
     place = f"\n地点：{case['location']}" if case.get("location") else ""
     return {"summary": f"{case['title']}\n{case['description']}{place}"}
@@ -37,3 +47,11 @@ def narrative_of_case(case: dict) -> dict:
 def narrative_of_request(request: dict) -> dict:
     return {"summary": request["content"],
             "parties": [{"role": "applicant", "name": request["contact_name"], "phone": request["phone"]}]}
+
+
+def narrative_of_petition(petition: dict) -> dict:
+    """The petition's matter as the dispute's summary; its petitioners who are not registered residents (the event
+    named those who are) as applicants, kept encrypted and shown masked like every party."""
+    others = [{"role": "applicant", **{k: p[k] for k in ("name", "id_number", "phone", "address") if p.get(k)}}
+              for p in petition["petitioners"] if not p.get("resident_id") and p.get("name")]
+    return {"summary": petition["matter"], "add_parties": others}

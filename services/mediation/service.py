@@ -1,16 +1,17 @@
-"""People's mediation (人民调解): committees, mediators, talk offices, disputes from four doors to closing, the
+"""People's mediation (人民调解): committees, mediators, talk offices, disputes from five doors to closing, the
 agreement, the case file and the plan's three targets. Entrypoints only; rules in domain.py and disputes.py,
 storage in store.py, the service layer in commands.py and intake.py."""
 import base64
 
 from nameko.rpc import RpcProxy
+from nameko.timer import timer
 
 from shared.calls import call
 from shared.service import ReliableService, rpc
 from shared.storage import Storage
 from shared.subscriber import handles
 
-from . import casefile, commands, intake
+from . import casefile, commands, intake, narratives
 from .store import MediationStore
 
 NARRATIVE_TIMEOUT_SECONDS = 5
@@ -20,6 +21,8 @@ class MediationService(ReliableService):
     name = "mediation"
     db = Storage(MediationStore)
     grid = RpcProxy("grid")
+    petitions = RpcProxy("petitions")
+    village = RpcProxy("village")
 
     # the doors that are other services' events ----------------------------------------------------------
     @handles("grid", "case.referred_to_mediation")
@@ -33,6 +36,10 @@ class MediationService(ReliableService):
     @handles("petitions", "petition.converted_to_mediation")
     def open_from_petition(self, tx, envelope):
         intake.from_petition(self.db, tx, envelope)
+
+    @handles("village", "session_matter.referred_to_mediation")
+    def open_from_village_session(self, tx, envelope):
+        intake.from_village_session(self.db, tx, envelope)
 
     # reference data -----------------------------------------------------------------------------------
     @rpc
@@ -99,6 +106,16 @@ class MediationService(ReliableService):
         """The three targets (基层化解率, 调解成功率, 重大纠纷化解率) with volumes, for disputes registered in a period."""
         return commands.compute_targets(self.db, area_code, since, until, as_of)
 
+    # narratives still to be read from their source ---------------------------------------------------------
+    @timer(interval=narratives.RETRY_SECONDS)
+    def fill_pending_narratives(self):
+        narratives.fill_pending(self.db, self._narrative)
+
+    @rpc
+    def list_missing_narratives(self, older_than_minutes=None, page=1, page_size=20) -> dict:
+        """Disputes whose narrative is still not read from their source this long after registration (30 min)."""
+        return narratives.list_missing(self.db, older_than_minutes, page, page_size)
+
     def _narrative(self, source: str, ref: str) -> dict | None:
         if source == "grid_case":
             case = call(self.grid, "get_case_for_referral", ref, timeout=NARRATIVE_TIMEOUT_SECONDS)
@@ -106,4 +123,10 @@ class MediationService(ReliableService):
         if source == "resident_request":
             request = call(self.grid, "get_resident_request_for_intake", ref, timeout=NARRATIVE_TIMEOUT_SECONDS)
             return intake.narrative_of_request(request)
+        if source == "petition":
+            petition = call(self.petitions, "get_petition_for_mediation", ref, timeout=NARRATIVE_TIMEOUT_SECONDS)
+            return intake.narrative_of_petition(petition)
+        if source == "village_session":
+            return {"summary": call(self.village, "get_session_matter_for_referral", ref,
+                                    timeout=NARRATIVE_TIMEOUT_SECONDS)["summary"]}
         return None

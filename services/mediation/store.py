@@ -29,6 +29,7 @@ class MediationStore:
         Index("disputes", [("area_path", ASC), ("registered_at", DESC)]),
         Index("disputes", [("status", ASC), ("due_at", ASC)]),
         Index("disputes", [("committee_id", ASC), ("status", ASC)]),
+        Index("disputes", [("narrative_pending", ASC), ("registered_at", ASC)]),
     ]
 
     def __init__(self, db):
@@ -111,6 +112,16 @@ class MediationStore:
             changes["parties"] = [self.seal_party(p) for p in parties]
         self.db.disputes.update_one({"_id": dispute_id, "narrative_pending": True}, {"$set": changes})
 
+    def pending_narratives(self, limit: int) -> list[dict]:
+        return [self.opened_dispute(d) for d in self.db.disputes.find({"narrative_pending": True})
+                .sort("registered_at", ASC).limit(limit)]
+
+    def narrative_missed(self, dispute_id: str, error: str) -> None:
+        """One more try that found no narrative at the source (the error's kind only: no content, no names)."""
+        self.db.disputes.update_one({"_id": dispute_id, "narrative_pending": True}, {
+            "$inc": {"narrative_attempts": 1},
+            "$set": {"narrative_tried_at": clock.now(), "narrative_error": error[:80]}})
+
     def list_disputes(self, query: dict, page: int, page_size: int, sort: list) -> dict:
         total = self.db.disputes.count_documents(query)
         items = [self.opened_dispute(d) for d in self.db.disputes.find(query, {"history": 0, "sessions": 0})
@@ -120,4 +131,4 @@ class MediationStore:
     def for_targets(self, query: dict) -> list[dict]:
         fields = ("area_path", "status", "level", "major", "registered_at", "resolved_at", "concluded_at", "due_at",
                   "mediated")
-        return list(self.db.disputes.find(query, {f: 1 for f in fields}))
+        return list(self.db.disputes.find(query, dict.fromkeys(fields, 1)))

@@ -11,16 +11,44 @@ from datetime import date
 from prometheus_client import Gauge
 from pymongo.errors import DuplicateKeyError
 
-from shared import clock, pii
+from shared import area_model, clock, pii
 from shared.errors import Conflict, NotFound, ValidationFailed, parse
 from shared.paging import page_request
 
 from . import domain, figures
-from .domain import (ACTIVITY_KINDS, CATEGORY_LABELS, COUNTY_CODE, DEPUTY_KINDS, FREQUENCY_LABELS, KIND_LABELS,
-                     MEMBER_STATUS_LABELS, MEMBERSHIP, PARTNER_KINDS, POLITICAL_STATUS_LABELS, REGISTRATION_LABELS,
-                     ROSTER_LABELS, CadreActivityIn, CadreAssignmentIn, JointActivityIn, JointBuildingIn, MemberIn,
-                     PartyOrgIn, RegistrationIn, RosterIn, TransferIn, area_path, local_today)
-from .events import AreaRosterUpdated, CadreAssigned, PartyMemberRegistered, PartyMemberTransferred, PartyOrgCreated
+from .api.codes import (
+    ACTIVITY_KINDS,
+    CATEGORY_LABELS,
+    DEPUTY_KINDS,
+    FREQUENCY_LABELS,
+    KIND_LABELS,
+    LEVEL_NAMES,
+    MEMBER_STATUS_LABELS,
+    MEMBERSHIP,
+    PARTNER_KINDS,
+    POLITICAL_STATUS_LABELS,
+    REGISTRATION_LABELS,
+    ROSTER_LABELS,
+    ROSTER_LEVEL,
+    Category,
+    OrgKind,
+    PoliticalStatus,
+    RegistrationKind,
+    RosterRole,
+)
+from .api.events import AreaRosterUpdated, CadreAssigned, PartyMemberRegistered, PartyMemberTransferred, PartyOrgCreated
+from .api.rpc import (
+    CadreActivityIn,
+    CadreAssignmentIn,
+    JointActivityIn,
+    JointBuildingIn,
+    MemberIn,
+    PartyOrgIn,
+    RegistrationIn,
+    RosterIn,
+    TransferIn,
+)
+from .domain import COUNTY_CODE, area_path
 from .store import new_id
 
 # The plan's party-building figures for the whole county behind a gauge (figure names as labels, nothing else).
@@ -38,7 +66,7 @@ def _area_in_scope(work, code: str, field: str, level: int | None = None) -> dic
     if area is None or not work.scope.allows(area["path"]):
         raise ValidationFailed("区划不存在或不在辖区内（新建的网格须待网格服务同步）", field=field, code="area.not_found")
     if level is not None and len(code) != level:
-        raise ValidationFailed(f"应选择{domain.LEVEL_NAMES[level]}", field=field, code="area.wrong_level")
+        raise ValidationFailed(f"应选择{LEVEL_NAMES[level]}", field=field, code="area.wrong_level")
     return area
 
 
@@ -52,10 +80,7 @@ def _view_area(work, area_code: str | None) -> str:
 
 def list_areas(work, parent_code: str | None = None) -> dict:
     """The areas the org service knows below one (from the read model), for pickers."""
-    code = parent_code or (work.scope.codes[0] if work.scope.codes else COUNTY_CODE)
-    query = {"parent_code": code}
-    if not work.scope.unrestricted:
-        query["path"] = {"$in": list(work.scope.codes)}
+    code, query = area_model.children_query(work.scope, parent_code)
     return {"parent_code": code, "items": [{"code": a["_id"], "name": a["name"], "kind": a["kind"]}
                                            for a in work.store.areas(query)]}
 
@@ -86,7 +111,7 @@ def save_party_org(work, payload: dict) -> dict:
 
 def present_org(doc: dict, names: dict[str, str]) -> dict:
     return {"org_id": doc["org_id"], "name": doc["name"], "kind": doc["kind"],
-            "kind_label": KIND_LABELS[domain.OrgKind(doc["kind"])], "area_code": doc["area_code"],
+            "kind_label": KIND_LABELS[OrgKind(doc["kind"])], "area_code": doc["area_code"],
             "area_name": names.get(doc["area_code"], doc["area_code"]), "parent_org_id": doc.get("parent_org_id"),
             "secretary": doc.get("secretary"), "founded_on": doc.get("founded_on"), "active": doc.get("active", True)}
 
@@ -198,7 +223,7 @@ def transfer_member(work, member_id: str, payload: dict, sensitive: list[str] | 
         changes.update(org_id=org["_id"], area_path=org["area_path"])
         if command.action == "transfer_in":
             changes["registrations"] = {}  # back from elsewhere: both registrations are made afresh
-    if command.on > local_today():
+    if command.on > clock.today():
         raise ValidationFailed("日期不能晚于今天", field="on")
     entry = {"action": command.action, "from_org_id": member["org_id"], "to_org_id": command.to_org_id,
              "destination": command.destination, "on": command.on.isoformat(), "note": command.note,
@@ -260,16 +285,16 @@ def present_member(m: dict, sensitive: list[str] | None, work=None, full: bool =
     view = {"member_id": m["_id"], "org_id": m["org_id"], "area_code": m["area_path"][-1], "area_path": m["area_path"],
             "name": m["name"] if visible else pii.mask_name(m["name"]), "gender": m["gender"],
             "id_number": pii.mask_id_number(m.get("id_number")), "phone": pii.mask_phone(m.get("phone")),
-            "category": m["category"], "category_label": CATEGORY_LABELS[domain.Category(m["category"])],
+            "category": m["category"], "category_label": CATEGORY_LABELS[Category(m["category"])],
             "work_unit": m.get("work_unit"), "origin": m.get("origin"), "status": m["status"],
             "status_label": MEMBER_STATUS_LABELS[m["status"]],
             "registrations": {k: {f: r.get(f) for f in ("area_code", "registered_on", "identity", "duty", "pledge")}
-                              | {"label": REGISTRATION_LABELS[domain.RegistrationKind(k)]}
+                              | {"label": REGISTRATION_LABELS[RegistrationKind(k)]}
                               for k, r in registrations.items()},
             "both_registered": domain.both_registered(registrations), "political_status_visible": visible}
     if visible:
         view.update(political_status=m["political_status"], joined_on=m["joined_on"],
-                    political_status_label=POLITICAL_STATUS_LABELS[domain.PoliticalStatus(m["political_status"])])
+                    political_status_label=POLITICAL_STATUS_LABELS[PoliticalStatus(m["political_status"])])
     if full:
         view["actions"] = MEMBERSHIP.allowed(m["status"])
         view["history"] = [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in h.items()}
@@ -318,7 +343,7 @@ def record_cadre_activity(work, assignment_id: str, payload: dict) -> dict:
     found = _assignment_in_scope(work, assignment_id)
     if found["status"] != "active":
         raise Conflict("该干部已结束下沉，不能再记录活动", code="cadre.ended")
-    if activity.held_on > local_today() or activity.held_on < date.fromisoformat(found["assigned_on"]):
+    if activity.held_on > clock.today() or activity.held_on < date.fromisoformat(found["assigned_on"]):
         raise ValidationFailed("活动日期应在下沉之后、今天之前", field="held_on")
     entry = {**activity.model_dump(mode="json"), "recorded_at": clock.now(), "recorded_by": work.actor_ref()}
     return present_assignment(work.transaction(lambda tx: work.store.update_assignment(
@@ -384,7 +409,7 @@ def record_joint_activity(work, pair_id: str, payload: dict) -> dict:
     pair = work.store.get_joint_building(str(pair_id or ""), work.scope.query())
     if pair is None:
         raise NotFound("联建共建记录不存在或不在辖区内", field="pair_id", code="joint_building.not_found")
-    if activity.held_on > local_today():
+    if activity.held_on > clock.today():
         raise ValidationFailed("活动日期不能晚于今天", field="held_on")
     entry = {**activity.model_dump(mode="json"), "recorded_at": clock.now(), "recorded_by": work.actor_ref()}
     return present_joint_building(work.transaction(lambda tx: work.store.update_joint_building(
@@ -411,15 +436,16 @@ def present_joint_building(p: dict) -> dict:
 def save_roster(work, payload: dict) -> dict:
     """Set who fills one role of an area's roster (the whole list for that role: empty clears it)."""
     roster = parse(RosterIn, payload)
-    area = _area_in_scope(work, roster.area_code, "area_code", level=domain.ROSTER_LEVEL[roster.role])
+    area = _area_in_scope(work, roster.area_code, "area_code", level=ROSTER_LEVEL[roster.role])
     # Phones come back masked, so a person saved again without one keeps the phone stored for them.
     stored = work.store.rosters({"_id": f"{roster.area_code}:{roster.role.value}"})
     kept = {(p["name"], p["unit"]): p.get("phone") for r in stored for p in r["people"]}
-    people = [{**p.model_dump(mode="json"), "phone": p.phone or kept.get((p.name, p.unit))} for p in roster.people]
+    people = domain.person_ids(stored, [{**p.model_dump(mode="json"), "phone": p.phone or kept.get((p.name, p.unit))}
+                                        for p in roster.people], new_id)
     if stored and stored[0]["people"] == people:
         return present_slot(area, roster.role.value, people)  # the same roster again: nothing to record
     for i, person in enumerate(roster.people):
-        if person.last_contact_on and person.last_contact_on > local_today():
+        if person.last_contact_on and person.last_contact_on > clock.today():
             raise ValidationFailed("最近联系日期不能晚于今天", field=f"people.{i}.last_contact_on")
     doc = {"area_code": roster.area_code, "role": roster.role.value, "area_path": area["path"], "people": people,
            "updated_by": work.actor_ref()}
@@ -435,25 +461,26 @@ def save_roster(work, payload: dict) -> dict:
 
 
 def present_slot(area: dict, role: str, people: list[dict]) -> dict:
-    today = clock.now().astimezone(clock.LOCAL).date()
+    today = clock.today()
     shown = []
     for p in people:
         due = domain.next_contact_on(p)
-        shown.append({"name": p["name"], "unit": p["unit"], "phone": pii.mask_phone(p.get("phone")),
+        shown.append({"person_id": p.get("person_id"), "name": p["name"], "unit": p["unit"],
+                      "phone": pii.mask_phone(p.get("phone")),
                       "deputy_kind": p.get("deputy_kind"), "deputy_kind_label": DEPUTY_KINDS.get(p.get("deputy_kind")),
                       "frequency": p.get("frequency"), "frequency_label": FREQUENCY_LABELS.get(p.get("frequency")),
                       "last_contact_on": p.get("last_contact_on"),
                       "next_contact_on": due.isoformat() if due else None,
                       "contact_overdue": bool(p.get("frequency")) and (due is None or due < today)})
     return {"area_code": area["_id"], "area_name": area.get("name"), "role": role,
-            "role_label": ROSTER_LABELS[domain.RosterRole(role)], "people": shown,
+            "role_label": ROSTER_LABELS[RosterRole(role)], "people": shown,
             "complete": domain.roster_complete(role, people)}
 
 
 def list_rosters(work, area_code: str | None = None) -> dict:
     """Every roster slot an area and the areas under it must fill, filled or not."""
     code = _view_area(work, area_code)
-    areas = [a for a in work.store.areas({**work.scope.within(code, "path"), "kind": {"$ne": "grid"}})]
+    areas = list(work.store.areas({**work.scope.within(code, "path"), "kind": {"$ne": "grid"}}))
     stored = {(r["area_code"], r["role"]): r["people"] for r in work.store.rosters(work.scope.within(code))}
     slots = [present_slot(a, role.value, stored.get((a["_id"], role.value), []))
              for a in areas for role in domain.required_roles(a["kind"])]

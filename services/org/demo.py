@@ -21,11 +21,10 @@ import time
 from datetime import date, timedelta
 from typing import Callable
 
-from services.grid import demo as grid_demo
-from shared import topology
+from shared import clock, demo_county, topology
 from shared.errors import Conflict
 
-from .domain import COUNTY_CODE, local_today, required_roles
+from .domain import COUNTY_CODE, required_roles
 from .service import OrgService
 
 TOWNSHIP_KINDS = ("town", "township", "street")
@@ -94,18 +93,18 @@ def tree(areas: list[dict], rng: random.Random) -> list[dict]:
             orgs.append({"org_id": f"PO{a['code']}", "name": f"{village}{a['name']}党{'小组' if group else '支部'}",
                          "kind": "group" if group else "branch", "area_code": a["code"], "parent_org_id": parent})
     for org in orgs:
-        org["secretary"] = grid_demo.person_name(rng, rng.random() < 0.7)
+        org["secretary"] = demo_county.person_name(rng, rng.random() < 0.7)
     return orgs
 
 
 def load(grid_call: Callable, org_call: Callable, seed: int = 500229,
          progress: Callable[[str], object] = print) -> None:
     rng = random.Random(seed + 8)
-    registry = grid_demo.Registry()
+    registry = demo_county.Registry()
     areas = fetch_areas(grid_call)
     # Areas the grid registered before this service's queues existed were published to no one: send again those
     # of the events this service's read model takes, not everything that nobody subscribes to.
-    keys = [event for source, event, _, _ in topology.subscriptions([OrgService]) if source == "grid"]
+    keys = [event for source, event, _, _ in topology.subscriptions_of([OrgService]) if source == "grid"]
     resent = grid_call("resend_unrouted_events", keys)
     if resent:
         progress(f"网格服务重发此前无人订阅的事件 {resent} 条")
@@ -115,7 +114,7 @@ def load(grid_call: Callable, org_call: Callable, seed: int = 500229,
         org_call("save_party_org", org)
     progress(f"党组织 {len(orgs)} 个已写入")
 
-    today = local_today()
+    today = clock.today()
     grid_orgs = {o["area_code"]: o for o in orgs if len(o["area_code"]) == 15}
     villages = [a for a in areas if a["kind"] in VILLAGE_KINDS]
     grids_of: dict[str, list[str]] = {}
@@ -130,7 +129,7 @@ def load(grid_call: Callable, org_call: Callable, seed: int = 500229,
             org = grid_orgs.get(grid) or {"org_id": f"PO{village['code']}"}
             category = rng.choices(["resident", "transferred_in", "agency"], [6, 2, 2])[0]
             born = today - timedelta(days=365 * rng.randint(25, 75) + rng.randint(0, 364))
-            body = {"org_id": org["org_id"], "name": grid_demo.person_name(rng, male),
+            body = {"org_id": org["org_id"], "name": demo_county.person_name(rng, male),
                     "gender": "male" if male else "female", "id_number": registry.id_number(rng, born, male),
                     "phone": registry.phone(rng), "category": category,
                     "political_status": "probationary" if rng.random() < 0.08 else "full",
@@ -165,7 +164,7 @@ def load(grid_call: Callable, org_call: Callable, seed: int = 500229,
         ref = f"demo-{seed}-cadre-{n:04d}"
         assigned_on = today - timedelta(days=rng.randint(30, 300))
         cadre = org_call("assign_cadre", {"client_ref": ref,
-                                          "name": grid_demo.person_name(rng, rng.random() < 0.6),
+                                          "name": demo_county.person_name(rng, rng.random() < 0.6),
                                           "phone": registry.phone(rng), "work_unit": rng.choice(AGENCIES),
                                           "post": rng.choice(["科员", "副科长", "科长", "干部"]),
                                           "grid_code": grid["code"], "assigned_on": assigned_on.isoformat()})
@@ -212,12 +211,12 @@ def _people(rng: random.Random, registry, role: str, area: dict, today: date) ->
     units = {"police": f"城口县公安局{township}派出所", "legal_adviser": "重庆城口某律师事务所",
              "judge": "城口县人民法院", "prosecutor": "城口县人民检察院"}
     if role != "deputy_contact":
-        return [{"name": grid_demo.person_name(rng, rng.random() < 0.6), "unit": units[role],
+        return [{"name": demo_county.person_name(rng, rng.random() < 0.6), "unit": units[role],
                  "phone": registry.phone(rng)}]
     kinds = ["npc_deputy", "party_congress_deputy", "cppcc_member"]
     if rng.random() < 0.3:
         kinds = kinds[:2]  # an incomplete 两代表一委员
-    return [{"name": grid_demo.person_name(rng, rng.random() < 0.6),
+    return [{"name": demo_county.person_name(rng, rng.random() < 0.6),
              "unit": {"npc_deputy": "县人大代表", "party_congress_deputy": "县党代表", "cppcc_member": "县政协委员"}[k],
              "deputy_kind": k, "frequency": rng.choice(["monthly", "quarterly"]),
              "last_contact_on": (today - timedelta(days=rng.randint(5, 120))).isoformat()} for k in kinds]

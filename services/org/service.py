@@ -15,7 +15,7 @@ from shared.service import ReliableService, rpc
 from shared.storage import Storage
 from shared.subscriber import handles
 
-from . import commands, readmodel
+from . import commands, contacts, readmodel
 from .store import OrgStore
 
 
@@ -120,6 +120,24 @@ class OrgService(ReliableService):
     def list_rosters(self, area_code=None) -> dict:
         """Every roster slot the area and the areas under it must fill, filled or not."""
         return commands.list_rosters(self.db, area_code)
+
+    @rpc
+    def record_deputy_visit(self, payload: dict) -> dict:
+        """两代表一委员: a deputy's visit to a community on whose roster they are; the last contact moves to it."""
+        return contacts.record_visit(self.db, payload)
+
+    @rpc
+    def list_deputy_visits(self, area_code=None, person_id=None, page=1, page_size=20) -> dict:
+        return contacts.list_visits(self.db, area_code, person_id, page, page_size)
+
+    @timer(interval=3600)
+    def flag_overdue_contacts(self):
+        contacts.flag_overdue(self.db)
+
+    @rpc
+    def flag_overdue_deputy_contacts(self, as_of=None) -> dict:
+        """What the hourly timer does; `as_of` (a date) flags as if it were that day."""
+        return contacts.flag_overdue(self.db, as_of)
 
     @timer(interval=300)
     def gauge_county_figures(self):

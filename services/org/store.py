@@ -9,7 +9,7 @@ import uuid
 
 from pymongo import ReturnDocument
 
-from shared import clock, config
+from shared import area_model, clock, config
 from shared.mongo import ASC, Index
 from shared.pii import PiiCipher
 
@@ -31,6 +31,8 @@ class OrgStore:
         Index("joint_buildings", [("area_path", ASC)]),
         Index("joint_buildings", [("client_ref", ASC)], unique=True, sparse=True),
         Index("area_rosters", [("area_path", ASC), ("role", ASC)]),
+        Index("deputy_visits", [("area_path", ASC), ("visited_on", ASC)]),
+        Index("deputy_visits", [("client_ref", ASC)], unique=True, sparse=True),
     ]
 
     def __init__(self, db):
@@ -41,18 +43,13 @@ class OrgStore:
     def apply_area(self, area: dict, as_of, session) -> bool:
         """Keep the newest state of an area: an event older than what is stored (delivered out of order) changes
         nothing. True when it was applied."""
-        known = self.db.areas.find_one({"_id": area["code"]}, {"as_of": 1}, session=session)
-        if known is not None and known.get("as_of") and known["as_of"] >= as_of:
-            return False
-        self.db.areas.update_one({"_id": area["code"]}, {"$set": {**area, "as_of": as_of}}, upsert=True,
-                                 session=session)
-        return True
+        return area_model.keep_newest(self.db.areas, area, as_of, session)
 
     def get_area(self, code: str) -> dict | None:
         return self.db.areas.find_one({"_id": code})
 
     def areas(self, query: dict, fields=("code", "kind", "name", "path", "parent_code")) -> list[dict]:
-        return list(self.db.areas.find(query, {f: 1 for f in fields}).sort("_id", ASC))
+        return list(self.db.areas.find(query, dict.fromkeys(fields, 1)).sort("_id", ASC))
 
     def area_names(self, codes) -> dict[str, str]:
         return {a["_id"]: a["name"] for a in self.db.areas.find({"_id": {"$in": list(codes)}}, {"name": 1})}
@@ -171,3 +168,22 @@ class OrgStore:
     def rosters(self, query: dict) -> list[dict]:
         return [{**r, "people": [{**p, "phone": self.cipher.decrypt("phone", p.get("phone"))} for p in r["people"]]}
                 for r in self.db.area_rosters.find(query).sort("_id", ASC)]
+
+    # deputies' visits (两代表一委员) -------------------------------------------------------------------------
+    def insert_deputy_visit(self, visit: dict, session) -> None:
+        self.db.deputy_visits.insert_one(visit, session=session)
+
+    def deputy_visit_by_ref(self, client_ref: str) -> dict | None:
+        return self.db.deputy_visits.find_one({"client_ref": client_ref})
+
+    def list_deputy_visits(self, query: dict, page: int, page_size: int) -> dict:
+        total = self.db.deputy_visits.count_documents(query)
+        items = list(self.db.deputy_visits.find(query).sort([("visited_on", -1), ("_id", ASC)])
+                     .skip((page - 1) * page_size).limit(page_size))
+        return {"items": items, "total": total, "page": page, "page_size": page_size}
+
+    def flag_deputy_contact(self, key: str, session) -> bool:
+        """Note an overdue contact for one due day; False when it was noted before."""
+        result = self.db.deputy_contact_flags.update_one({"_id": key}, {"$setOnInsert": {"flagged_at": clock.now()}},
+                                                         upsert=True, session=session)
+        return result.upserted_id is not None

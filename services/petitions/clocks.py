@@ -8,7 +8,7 @@ petitioner's window (`duty=False`) only opens and closes: after it closes the re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from shared.clock import DayKind, end_after
+from shared.clock import DayKind, period
 
 MAX_EXTENSION_DAYS = 30  # 经本机关负责人批准可以适当延长办理期限，延长期限不得超过30日
 
@@ -54,17 +54,19 @@ STATE_LABELS = {"green": "正常", "amber": "临期", "red": "逾期", "done": "
                 "open": "可申请", "closed": "已过期", "used": "已结束"}
 
 
-def due(clock: Clock, start: datetime, extension_days: int = 0) -> datetime:
-    return end_after(start, clock.days + extension_days, clock.day_kind)
+def due(clock: Clock, start: datetime, extension_days: int = 0, calendar=None) -> datetime:
+    return period(start, clock.days + extension_days, clock.day_kind, calendar).end
 
 
-def state(clock: Clock, times: dict, now: datetime, extension_days: int = 0) -> dict | None:
+def state(clock: Clock, times: dict, now: datetime, extension_days: int = 0, calendar=None) -> dict | None:
     """A clock's state on `now`, None when it has not started. A duty: green, amber, red while running; done or
-    late once stopped. A window: open, closed, or used."""
+    late once stopped. A window: open, closed, or used. `provisional`: its end counts working days over a year
+    whose holiday notice is not loaded yet, and may move when it is."""
     start = times.get(clock.starts)
     if start is None:
         return None
-    end = due(clock, start, extension_days if clock.name == "handle" else 0)
+    end, provisional = period(start, clock.days + (extension_days if clock.name == "handle" else 0),
+                              clock.day_kind, calendar)
     stopped = min((times[s] for s in clock.stops if times.get(s) and times[s] >= start), default=None)
     if clock.duty:
         if stopped is not None:
@@ -77,7 +79,7 @@ def state(clock: Clock, times: dict, now: datetime, extension_days: int = 0) -> 
         value = "used" if stopped is not None else ("closed" if now > end else "open")
     left = (end - now).total_seconds() / 86400
     return {"clock": clock.name, "label": clock.label, "state": value, "state_label": STATE_LABELS[value],
-            "started_at": start, "due_at": end, "stopped_at": stopped, "duty": clock.duty,
+            "started_at": start, "due_at": end, "provisional": provisional, "stopped_at": stopped, "duty": clock.duty,
             "days_left": None if stopped is not None else max(0, int(left) + (left % 1 > 0)) if left > 0 else 0}
 
 

@@ -3,27 +3,58 @@ event), the transitions with their clocks, first-handler responsibility, supervi
 repeats and hard cases, the sweep that escalates overdue clocks, and the residents' own view. Each command loads
 within the caller's scope, applies the rules of domain.py, petitions.py and clocks.py, and saves with its events in
 one transaction."""
+import base64
 import logging
 import secrets
 from datetime import datetime, time, timedelta
 
+from prometheus_client import Gauge
 from pymongo.errors import DuplicateKeyError
-
-import base64
 
 from shared import clock, config, files, pii
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed, parse
-from prometheus_client import Gauge
 from shared.paging import page_request, sort_order
 
-from . import clocks, domain, figures
-from .domain import (CATEGORIES, CHANNEL_LABELS, SATISFACTION_LABELS, SUPERVISION_LABELS, SUPERVISION_ORDER,
-                     VISIT_LABELS, Channel, HardCaseIn, LeaderIn, PetitionIn, PublicRatingIn, PublicReviewIn,
-                     SupervisionIn, VisitIn, area_path)
-from .events import (PetitionAccepted, PetitionAssigned, PetitionConcluded, PetitionConvertedToMediation,
-                     PetitionExtended, PetitionOverdue, PetitionReceived, PetitionRepeatDetected, PetitionReplied,
-                     PetitionReviewRequested, PetitionTransferred)
-from .petitions import CLOSED, MOMENTS, OPEN, STATUS_LABELS, WORKFLOW, ActionIn, Status
+from . import clocks, domain, figures, mediation
+from .api.codes import (
+    CATEGORIES,
+    CHANNEL_LABELS,
+    SATISFACTION_LABELS,
+    STATUS_LABELS,
+    SUPERVISION_LABELS,
+    VISIT_LABELS,
+    WORKFLOW,
+    Channel,
+    PetitionStatus,
+    SupervisionLevel,
+    VisitKind,
+)
+from .api.events import (
+    PetitionAccepted,
+    PetitionAssigned,
+    PetitionConcluded,
+    PetitionConcludedV2,
+    PetitionConvertedToMediation,
+    PetitionExtended,
+    PetitionOverdue,
+    PetitionReceived,
+    PetitionRepeatDetected,
+    PetitionReplied,
+    PetitionReviewRequested,
+    PetitionTransferred,
+)
+from .api.rpc import (
+    HardCaseIn,
+    LeaderIn,
+    PetitionActionIn,
+    PetitionIn,
+    PublicRatingIn,
+    PublicReviewIn,
+    SupervisionIn,
+    VisitIn,
+)
+from .domain import SUPERVISION_ORDER, area_path
+from .petitions import CLOSED, MOMENTS, OPEN
 from .store import new_id
 
 log = logging.getLogger(__name__)
@@ -53,14 +84,14 @@ def _new_petition(channel: str, area_code: str, category: str, matter: str, peti
            "headcount": max(len(petitioners), headcount or 0),
            "collective": domain.is_collective(len(petitioners), headcount), "departments": departments,
            "area_code": area_code, "area_path": path, "township_code": path[1],
-           "village_code": path[2] if len(path) > 2 else None, "status": Status.received.value,
+           "village_code": path[2] if len(path) > 2 else None, "status": PetitionStatus.received.value,
            "first_handler": None, "unit": None, "assignment_due_at": None, "transfers": [],
            "received_at": received_at, "times": {"received": received_at}, "extension_days": 0, "extensions": [],
            "reply": None, "review": None, "re_review": None, "repeat_of": None, "repeat_count": 1,
            "final_after_re_review": False, "hard_case": False, "hard_case_reason": None, "leader": None,
            "supervision": [], "visits": [], "satisfaction": None, "overdue_reported": {},
            "tracking_code": tracking_code, "revision": 0, "updated_at": received_at,
-           "history": [{"action": "register", "from": None, "to": Status.received.value, "at": received_at,
+           "history": [{"action": "register", "from": None, "to": PetitionStatus.received.value, "at": received_at,
                         "actor": actor, "note": CHANNEL_LABELS[Channel(channel)]}]}
     if intake_key:
         doc["intake_key"] = intake_key
@@ -87,6 +118,8 @@ def _keys(work, petitioners: list[dict]) -> list[str]:
 
 def _register(work, tx, doc: dict) -> None:
     _link_repeats(work, tx, doc)
+    # The petition's story (the resident's request's, for one filed online), carried by its later events.
+    doc["correlation_id"] = work.correlation_id
     work.store.insert(doc, tx.session)
     fields = _fields(doc)
     tx.emit(PetitionReceived(**fields), area_code=doc["area_code"])
@@ -183,7 +216,7 @@ def _petition_in_scope(work, petition_id: str) -> dict:
 def act(work, petition_id: str, payload: dict, as_of: str | None = None, petition: dict | None = None) -> dict:
     """One move of the table. `petition` is given when the petitioner's own code and phone found it (the
     residents' channel has no area scope)."""
-    command = parse(ActionIn, payload)
+    command = parse(PetitionActionIn, payload)
     petition = petition or _petition_in_scope(work, petition_id)
     transition = WORKFLOW.step(petition["status"], command.action, command.model_dump())
     now = clock.now() if as_of is None else _now(work, as_of)
@@ -232,6 +265,9 @@ def act(work, petition_id: str, payload: dict, as_of: str | None = None, petitio
     elif action == "convert_to_mediation":
         category = command.dispute_category or domain.DISPUTE_CATEGORIES.get(petition["category"], "other")
         changes["dispute_category"] = category
+        changes["mediation"] = {"dispute_id": None, "steps": []}
+    elif action == "conclude_mediated":
+        note = mediation.check_conclusion(petition)
     if action in MOMENTS:  # an extension moves no clock's start or stop, only the handling clock's end
         times[MOMENTS[action]] = now
     if action == "decide_re_review":
@@ -246,13 +282,13 @@ def act(work, petition_id: str, payload: dict, as_of: str | None = None, petitio
         if moved is None:
             raise Conflict("该信访件刚被他人处理，请刷新后重试", field="action", code="petition.changed")
         for data in _events(action, petition, moved, now):
-            tx.emit(data, area_code=moved["area_code"])
+            tx.emit(data, area_code=moved["area_code"], story=moved.get("correlation_id"))
         return moved
 
     return present(work.transaction(save), full=True)
 
 
-def _assign(petition: dict, command: ActionIn, changes: dict, push: dict, times: dict, now) -> str:
+def _assign(petition: dict, command: PetitionActionIn, changes: dict, push: dict, times: dict, now) -> str:
     """转送交办, or a transfer to another unit: the first handler is set once and stays accountable; a transfer is
     recorded with its reason, never silent. The assignment's own deadline may be shorter than the statutory one."""
     statutory = clocks.due(clocks.BY_NAME["notice"], now)
@@ -314,11 +350,13 @@ def _events(action: str, before: dict, moved: dict, now) -> list:
     if action in ("request_review", "request_re_review"):
         return [PetitionReviewRequested(**fields, stage="review" if action == "request_review" else "re_review")]
     if action == "decline":
-        return [PetitionConcluded(**fields, outcome="not_accepted")]
+        return _concluded(fields, "not_accepted")
     if action == "conclude":
-        return [PetitionConcluded(**fields, outcome="reviewed" if before["status"] == "reviewed" else "replied")]
+        return _concluded(fields, "reviewed" if before["status"] == "reviewed" else "replied")
     if action == "decide_re_review":
-        return [PetitionConcluded(**fields, outcome="re_reviewed")]
+        return _concluded(fields, "re_reviewed")
+    if action == "conclude_mediated":
+        return [PetitionConcludedV2(**fields, outcome="mediated", dispute_id=moved["mediation"]["dispute_id"])]
     if action == "convert_to_mediation":
         return [PetitionConvertedToMediation(
             petition_id=moved["_id"], area_code=moved["area_code"], village_code=moved["village_code"],
@@ -327,6 +365,11 @@ def _events(action: str, before: dict, moved: dict, now) -> list:
             petitioner_resident_ids=[p["resident_id"] for p in moved["petitioners"] if p.get("resident_id")],
             registered_at=moved["received_at"])]
     return []
+
+
+def _concluded(fields: dict, outcome: str) -> list:
+    """v1 for the subscribers that have not moved yet, v2 beside it (v2 alone can say "concluded after mediation")."""
+    return [PetitionConcluded(**fields, outcome=outcome), PetitionConcludedV2(**fields, outcome=outcome)]
 
 
 # supervision, leaders, visits, hard cases ----------------------------------------------------------------------
@@ -453,7 +496,7 @@ def _raise_supervision(work, petition_id: str, found: dict, level: str, now) -> 
                    "reason": f"「{clock_label}」已逾期", "due_on": None, "issued_at": now, "issued_by": None,
                    "auto": True, "clock": name, "started_at": found["started_at"], "closed_at": None})
     entry = {"action": "supervise", "from": petition["status"], "to": petition["status"], "at": now, "actor": None,
-             "note": f"{SUPERVISION_LABELS[domain.SupervisionLevel(level)]}：「{clock_label}」已逾期",
+             "note": f"{SUPERVISION_LABELS[SupervisionLevel(level)]}：「{clock_label}」已逾期",
              "unit": petition["unit"]}
 
     def save(tx):
@@ -461,7 +504,7 @@ def _raise_supervision(work, petition_id: str, found: dict, level: str, now) -> 
         if moved is None:
             return False  # changed meanwhile: the next sweep looks again
         tx.emit(PetitionOverdue(**_fields(moved), clock=name, due_at=found["due_at"], supervision_level=level),
-                area_code=moved["area_code"])
+                area_code=moved["area_code"], story=moved.get("correlation_id"))
         return True
 
     return work.transaction(save)
@@ -517,7 +560,7 @@ def present(d: dict, full: bool = False, now: datetime | None = None) -> dict:
             "category": d["category"], "category_label": CATEGORIES.get(d["category"], d["category"]),
             "matter": d["matter"], "area_code": d["area_code"], "area_path": d["area_path"],
             "collective": d["collective"], "headcount": d["headcount"], "status": d["status"],
-            "status_label": STATUS_LABELS[Status(d["status"])], "first_handler": d["first_handler"],
+            "status_label": STATUS_LABELS[PetitionStatus(d["status"])], "first_handler": d["first_handler"],
             "unit": d["unit"], "received_at": clock.iso(d["received_at"]), "repeat_of": d["repeat_of"],
             "repeat_count": d["repeat_count"], "hard_case": d["hard_case"], "leader": d.get("leader") and {
                 "leader_name": d["leader"]["leader_name"], "leader_account_id": d["leader"].get("leader_account_id")},
@@ -529,7 +572,8 @@ def present(d: dict, full: bool = False, now: datetime | None = None) -> dict:
     if not full:
         return view
     labels = {t.action: t.label for t in WORKFLOW.transitions.values()} | {
-        "register": "登记", "rate": "群众评价", "attach": "上传材料", "supervise": "督办", "own": "领导包案", "visit": "约访接访下访", "hard_case": "疑难信访标记"}
+        "register": "登记", "rate": "群众评价", "attach": "上传材料", "supervise": "督办", "own": "领导包案",
+        "visit": "约访接访下访", "hard_case": "疑难信访标记"}
     view.update({
         "actions": WORKFLOW.allowed(d["status"]), "departments": d["departments"], "transfers": [
             {**t, "at": clock.iso(t["at"])} for t in d["transfers"]],
@@ -538,17 +582,18 @@ def present(d: dict, full: bool = False, now: datetime | None = None) -> dict:
         "reply": d["reply"] and {**d["reply"], "at": clock.iso(d["reply"]["at"])},
         "review": _stage(d["review"]), "re_review": _stage(d["re_review"]),
         "final_after_re_review": d["final_after_re_review"], "hard_case_reason": d["hard_case_reason"],
-        "supervision": [{**o, "level_label": SUPERVISION_LABELS[domain.SupervisionLevel(o["level"])],
+        "supervision": [{**o, "level_label": SUPERVISION_LABELS[SupervisionLevel(o["level"])],
                          **{k: clock.iso(o.get(k)) for k in ("issued_at", "closed_at", "started_at")}}
                         for o in d["supervision"]],
-        "visits": [{**v, "kind_label": VISIT_LABELS[domain.VisitKind(v["kind"])], "recorded_at": clock.iso(v["recorded_at"])}
+        "visits": [{**v, "kind_label": VISIT_LABELS[VisitKind(v["kind"])], "recorded_at": clock.iso(v["recorded_at"])}
                    for v in d.get("visits", [])],
         "satisfaction": d["satisfaction"] and {**d["satisfaction"], "at": clock.iso(d["satisfaction"]["at"]),
                                                "label": SATISFACTION_LABELS[d["satisfaction"]["value"]]},
         "intake_pending": bool(d.get("intake_pending")),
+        "mediation": mediation.present(d.get("mediation")),
         "attachments": [{**a, "at": clock.iso(a["at"])} for a in d.get("attachments", [])],
         "history": [{**{k: clock.iso(v) for k, v in h.items()}, "label": labels.get(h["action"], h["action"]),
-                     "to_label": STATUS_LABELS[Status(h["to"])]} for h in d.get("history", [])]})
+                     "to_label": STATUS_LABELS[PetitionStatus(h["to"])]} for h in d.get("history", [])]})
     return view
 
 
@@ -578,11 +623,13 @@ def track(work, tracking_code: str, phone_last4: str, fetch=None) -> dict:
     windows = {s["clock"]: {"state": s["state"], "state_label": s["state_label"], "due_at": clock.iso(s["due_at"]),
                             "days_left": s["days_left"]} for s in states if not s["duty"]}
     return {"tracking_code": d["tracking_code"], "status": d["status"],
-            "status_label": STATUS_LABELS[Status(d["status"])], "channel_label": CHANNEL_LABELS[Channel(d["channel"])],
+            "status_label": STATUS_LABELS[PetitionStatus(d["status"])],
+            "channel_label": CHANNEL_LABELS[Channel(d["channel"])],
             "received_at": clock.iso(d["received_at"]), "unit": d["unit"],
             "handle_due_at": clock.iso(_handle_due(d)) if d["times"].get("accepted") else None,
             "reply": d["reply"] and {"text": d["reply"]["text"], "at": clock.iso(d["reply"]["at"])},
-            "review": d["review"] and {"opinion": d["review"]["opinion"], "decided_at": clock.iso(d["review"]["decided_at"])},
+            "review": d["review"] and {"opinion": d["review"]["opinion"],
+                                       "decided_at": clock.iso(d["review"]["decided_at"])},
             "re_review": d["re_review"] and {"opinion": d["re_review"]["opinion"],
                                              "decided_at": clock.iso(d["re_review"]["decided_at"])},
             "can_request_review": d["status"] == "replied" and windows.get("review_request", {}).get("state") == "open",
@@ -590,8 +637,14 @@ def track(work, tracking_code: str, phone_last4: str, fetch=None) -> dict:
                 "state") == "open",
             "can_rate": d["reply"] is not None and d["satisfaction"] is None,
             "windows": windows, "satisfaction": d["satisfaction"] and SATISFACTION_LABELS[d["satisfaction"]["value"]],
-            "history": [{"label": STATUS_LABELS[Status(h["to"])], "at": clock.iso(h["at"])} for h in d["history"]
-                        if h["to"] != h["from"]]}
+            "mediation": _mediation_for_petitioner(d.get("mediation")),
+            "history": [{"label": STATUS_LABELS[PetitionStatus(h["to"])], "at": clock.iso(h["at"])}
+                        for h in d["history"] if h["to"] != h["from"]]}
+
+
+def _mediation_for_petitioner(kept: dict | None) -> dict | None:
+    shown = mediation.present(kept)
+    return shown and {k: shown[k] for k in ("status_label", "ended", "resolved", "steps")}
 
 
 def request_review_publicly(work, payload: dict) -> dict:

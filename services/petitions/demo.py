@@ -4,7 +4,7 @@ petitioners come back on the same matter (repeats), one matter is a collective v
 leader.
 
 Each petition carries the demo's own reference (`client_ref`), so a repeated load adds nothing; its moves are made
-at the dates they would have happened (`as_of`, refused in production). The areas are the grid demo's. Every person
+at the dates they would have happened (`as_of`, refused in production). The areas are the demo county's. Every person
 is made up.
 
     python -m services.petitions.demo --load
@@ -19,8 +19,8 @@ import random
 from datetime import date, datetime, time, timedelta
 from typing import Callable
 
-from services.grid import demo as grid_demo
-from services.grid.domain import AreaKind
+from services.grid.api.codes import AreaKind
+from shared import demo_county
 from shared.clock import LOCAL
 
 MATTERS = [("land_requisition", "反映修建公路占用承包地的补偿款未按标准发放"),
@@ -42,10 +42,10 @@ def _at(day: date, hour: int = 10) -> str:
 
 def load(rpc_call: Callable, seed: int = 500229, count: int = 48, progress: Callable[[str], object] = print) -> None:
     rng = random.Random(seed + 3)
-    areas = grid_demo.generate(seed, households=0).areas
+    areas = demo_county.areas(seed)
     villages = [a for a in areas if AreaKind(a["kind"]) in (AreaKind.village, AreaKind.community)][:60]
-    registry = grid_demo.Registry()
-    people = [{"name": grid_demo.person_name(rng, rng.random() < 0.6),
+    registry = demo_county.Registry()
+    people = [{"name": demo_county.person_name(rng, rng.random() < 0.6),
                "id_number": registry.id_number(rng, date(1950 + rng.randrange(50), 1 + rng.randrange(12), 1 +
                                                           rng.randrange(28)), rng.random() < 0.5),
                "phone": registry.phone(rng)} for _ in range(36)]

@@ -6,17 +6,18 @@ from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from shared.calls import call
+from shared.holiday_notices import KeepsHolidayCalendar
 from shared.service import ReliableService, rpc
 from shared.storage import Storage
 from shared.subscriber import handles
 
-from . import commands
+from . import commands, mediation, recompute, reference
 from .store import PetitionsStore
 
 INTAKE_TIMEOUT_SECONDS = 5
 
 
-class PetitionsService(ReliableService):
+class PetitionsService(KeepsHolidayCalendar, ReliableService):
     name = "petitions"
     db = Storage(PetitionsStore)
     grid = RpcProxy("grid")
@@ -25,6 +26,45 @@ class PetitionsService(ReliableService):
     @handles("grid", "resident_request.received", lookup="_intake_of")
     def open_from_resident_request(self, tx, envelope, request):
         commands.from_resident_request(self.db, tx, envelope, request)
+
+    # the mediation a petition was converted to: what the mediator may read, and its course coming back --------
+    @rpc
+    def get_petition_for_mediation(self, petition_id: str) -> dict:
+        """The matter and petitioners of a petition converted to mediation (internal caller: the mediation service,
+        which keeps them encrypted and shows them masked); refused for any other petition."""
+        return mediation.for_mediation(self.db, petition_id)
+
+    @handles("mediation", "dispute.accepted")
+    def mediation_accepted(self, tx, envelope):
+        mediation.record_result(self.db, tx, envelope)
+
+    @handles("mediation", "dispute.escalated")
+    def mediation_escalated(self, tx, envelope):
+        mediation.record_result(self.db, tx, envelope)
+
+    @handles("mediation", "dispute.resolved")
+    def mediation_resolved(self, tx, envelope):
+        mediation.record_result(self.db, tx, envelope)
+
+    @handles("mediation", "dispute.failed")
+    def mediation_failed(self, tx, envelope):
+        mediation.record_result(self.db, tx, envelope)
+
+    @handles("mediation", "dispute.declined")
+    def mediation_declined(self, tx, envelope):
+        mediation.record_result(self.db, tx, envelope)
+
+    @handles("mediation", "dispute.referred")
+    def mediation_referred(self, tx, envelope):
+        mediation.record_result(self.db, tx, envelope)
+
+    @handles("mediation", "dispute.followed_up")
+    def mediation_followed_up(self, tx, envelope):
+        mediation.record_result(self.db, tx, envelope)
+
+    @handles("mediation", "dispute.closed")
+    def mediation_closed(self, tx, envelope):
+        mediation.record_result(self.db, tx, envelope)
 
     # registration and transitions -----------------------------------------------------------------------------
     @rpc
@@ -64,6 +104,12 @@ class PetitionsService(ReliableService):
 
     # reads -----------------------------------------------------------------------------------------------------
     @rpc
+    def reference(self) -> dict:
+        """Channels, categories, units, visit kinds and supervision levels with their labels, the statutory clocks
+        and the transition table."""
+        return reference.reference()
+
+    @rpc
     def get_petition(self, petition_id: str) -> dict:
         commands.fill_pending_intakes(self.db, self._intake, commands.READ_FILL_LIMIT)
         return commands.get(self.db, petition_id)
@@ -101,6 +147,10 @@ class PetitionsService(ReliableService):
     def sweep_deadlines(self, as_of: str | None = None) -> dict:
         """What the minute timer does; `as_of` (tests only) sweeps as if it were that time."""
         return commands.sweep(self.db, as_of, self._intake)
+
+    def recompute_deadlines(self, job, before, after):
+        """A holiday notice was loaded (KeepsHolidayCalendar): announce the running clocks whose end it moves."""
+        recompute.recompute_deadlines(self.db, job, before, after)
 
     def _intake_of(self, envelope) -> dict | None:
         """The grid's copy of an online petition, before the handler's transaction; None while the grid is away."""

@@ -9,7 +9,7 @@ import uuid
 
 from pymongo import ReturnDocument
 
-from shared import clock, config
+from shared import clock, config, holiday_notices
 from shared.files import FileBucket
 from shared.mongo import ASC, DESC, Index
 from shared.pii import PiiCipher
@@ -31,6 +31,7 @@ class PetitionsStore:
         Index("petitions", [("petitioner_keys", ASC), ("category", ASC)]),
         Index("petitions", [("leader.leader_account_id", ASC)], sparse=True),
         Index(f"{FILES_BUCKET}.chunks", [("files_id", ASC), ("n", ASC)], unique=True),
+        *holiday_notices.INDEXES,
     ]
 
     def __init__(self, db):
@@ -99,6 +100,15 @@ class PetitionsStore:
         self.db.petitions.update_one({"_id": petition_id, "intake_pending": True},
                                      {"$set": changes, "$inc": {"revision": 1}})
 
+    def add_mediation_step(self, petition_id: str, dispute_id: str, step: dict, session) -> None:
+        """One event of the mediation a converted petition went to (the inbox sees that each comes once)."""
+        self.db.petitions.update_one({"_id": petition_id}, {
+            "$set": {"mediation.dispute_id": dispute_id, "updated_at": clock.now()},
+            "$push": {"mediation.steps": step}, "$inc": {"revision": 1}}, session=session)
+
+    def record_personal_data_read(self, entry: dict) -> None:
+        self.db.personal_data_reads.insert_one({**entry, "at": clock.now()})
+
     def pending_intakes(self, limit: int = 200) -> list[dict]:
         return list(self.db.petitions.find({"intake_pending": True}, {"source_ref": 1}).limit(limit))
 
@@ -115,4 +125,4 @@ class PetitionsStore:
     def for_figures(self, query: dict) -> list[dict]:
         fields = ("area_path", "channel", "status", "times", "extension_days", "repeat_of", "first_handler",
                   "satisfaction", "received_at", "hard_case", "collective")
-        return list(self.db.petitions.find(query, {f: 1 for f in fields}))
+        return list(self.db.petitions.find(query, dict.fromkeys(fields, 1)))

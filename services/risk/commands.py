@@ -10,10 +10,11 @@ from shared import clock, config
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed, parse
 from shared.paging import page_request
 
-from . import domain, model, signals
-from .domain import (ConclusionIn, MeetingIn, MemberUnitIn, OpinionIn, RiskItemChange, RiskItemIn, TaskDoneIn,
-                     area_path)
-from .events import AlertRaised, DesignationChanged, LevelChanged, MeetingConcluded, TaskAssigned, TaskOverdue
+from . import domain, model, scoring, signals
+from .api.codes import CATEGORIES, ITEM_STATUSES, LEVEL_LABELS, LEVELS
+from .api.events import DesignationChanged, MeetingConcluded, TaskAssigned, TaskOverdue
+from .api.rpc import AssessmentMeetingIn, ConclusionIn, MemberUnitIn, OpinionIn, RiskItemChange, RiskItemIn, TaskDoneIn
+from .domain import area_path
 from .store import new_id
 
 
@@ -29,62 +30,20 @@ def _now(as_of: str | None) -> datetime:
 def _present(doc: dict | None) -> dict | None:
     if doc is None:
         return None
-    out = {k: clock.iso(v) for k, v in doc.items() if k not in ("_id", "area_path")}
+    out = {k: clock.iso(v) for k, v in doc.items() if k not in ("_id", "area_path", "correlation_id")}
     out["id"] = doc["_id"]
     return out
 
 
 # signals and scores ------------------------------------------------------------------------------------------------
 def record_signal(work, tx, envelope) -> None:
-    """One event, one signal (keyed by the event id), then the scores of its village and township again."""
+    """One event, one signal (keyed by the event id); it is stored and scored with the rest of the transaction's
+    signals just before the commit (scoring.SignalBatch)."""
     doc = signals.from_event(envelope.event_id, envelope.event_type, envelope.occurred_at, envelope.data,
                              clock.now())
     if not doc["township_code"]:
         return  # an event with no area cannot be scored
-    if work.db.signals.find_one({"_id": doc["_id"]}, {"_id": 1}, session=tx.session):
-        return  # the same event already counted (replayed under another handler): once
-    # A concurrent copy makes this insert fail on the key; the transaction is retried and finds it above.
-    work.db.signals.insert_one(doc, session=tx.session)
-    if doc["village_code"]:
-        rescore(work, tx, doc["village_code"], "village", doc["township_code"])
-    rescore(work, tx, doc["township_code"], "township", doc["township_code"])
-
-
-def rescore(work, tx, area_code: str, area_kind: str, township: str) -> dict:
-    """The area's score at its latest signal, its level, and the alert when the level reaches one."""
-    before = work.store.lock_area(area_code, area_kind, township, tx.session)
-    stored = work.store.signals_of(area_code, area_kind, tx.session)
-    at = max(s["occurred_at"] for s in stored)
-    assessed = model.assess(stored, at, area_kind)
-    work.store.save_score(area_code, assessed, tx.session)
-    old, new = before.get("level", "blue"), assessed["level"]
-    if old != new:
-        tx.emit(LevelChanged(area_code=area_code, area_kind=area_kind, township_code=township, from_level=old,
-                             to_level=new, score=assessed["score"]), area_code=area_code)
-    if new in model.ALERT_LEVELS:
-        _raise_alert(work, tx, area_code, area_kind, township, assessed, stored)
-    return assessed
-
-
-def _raise_alert(work, tx, area_code, area_kind, township, assessed, stored) -> None:
-    reasons = assessed["reasons"]
-    behind = {r["event_id"] for r in reasons}
-    units = signals.units_of([s for s in stored if s["_id"] in behind])
-    category = signals.risk_category_of(reasons)
-    now = clock.now()
-    alert, made = work.store.upsert_open_alert(area_code, {
-        "_id": new_id("YJ"), "area_code": area_code, "area_kind": area_kind, "township_code": township,
-        "area_path": area_path(area_code), "status": "open", "raised_at": now, "peak_level": assessed["level"],
-    }, {"level": assessed["level"], "score": assessed["score"], "at": assessed["at"],
-        "reasons": _labelled(reasons, stored),
-        "category": category, "units": units, "updated_at": now}, tx.session)
-    if not made and model.rank(assessed["level"]) > model.rank(alert.get("peak_level", "blue")):
-        work.db.alerts.update_one({"_id": alert["_id"]}, {"$set": {"peak_level": assessed["level"]}},
-                                  session=tx.session)
-    if made:
-        tx.emit(AlertRaised(alert_id=alert["_id"], area_code=area_code, area_kind=area_kind, township_code=township,
-                            level=assessed["level"], category=category, score=assessed["score"],
-                            signal_count=assessed["signal_count"], units=units), area_code=area_code)
+    tx.gather(scoring.SignalBatch.KEY, lambda: scoring.SignalBatch(work)).add(doc, work)
 
 
 def _area_kind(code: str) -> str:
@@ -107,14 +66,7 @@ def explain(work, area_code: str, as_of: str | None = None) -> dict:
     at = _now(as_of) if as_of else max(s["occurred_at"] for s in stored)
     assessed = model.assess(stored, at, kind)
     return {"area_code": area_code, "area_kind": kind, **assessed, "at": clock.iso(assessed["at"]),
-            "reasons": _labelled(assessed["reasons"], stored), "live_score": area.get("score")}
-
-
-def _labelled(reasons: list[dict], stored: list[dict]) -> list[dict]:
-    """Each reason with its category's name, as the publishing service calls it."""
-    source = {s["_id"]: s["source"] for s in stored}
-    return [{**r, "category_label": signals.category_label(source.get(r["event_id"], ""), r["category"])}
-            for r in reasons]
+            "reasons": scoring.labelled(assessed["reasons"], stored), "live_score": area.get("score")}
 
 
 def heat(work, township_code: str | None = None) -> dict:
@@ -124,8 +76,9 @@ def heat(work, township_code: str | None = None) -> dict:
         query = {**query, "township_code": township_code, "kind": "village"}
     else:
         query = {**query, "kind": "township"}
-    areas = [_present(a) | {"area_code": a["_id"]} for a in work.db.areas.find(query).sort("_id", 1)]
-    return {"areas": areas, "thresholds": model.THRESHOLDS, "levels": model.LEVEL_LABELS}
+    areas = [_present(a) | {"area_code": a["_id"]}
+             for a in work.db.areas.find(query, {"sums": 0, "oldest": 0}).sort("_id", 1)]
+    return {"areas": areas, "thresholds": model.THRESHOLDS, "levels": LEVEL_LABELS}
 
 
 def rebuild(work) -> dict:
@@ -142,10 +95,14 @@ def compare(db) -> dict:
         grouped.setdefault((s["township_code"], "township"), []).append(s)
     mismatches = []
     for (code, kind), found in sorted(grouped.items()):
-        again = model.assess(found, max(s["occurred_at"] for s in found), kind)
+        at = max(s["occurred_at"] for s in found)
+        again = model.assess(found, at, kind)
         area = live.get(code, {})
         seen = (area.get("score"), area.get("level"), area.get("signal_count"))
-        if seen != (again["score"], again["level"], again["signal_count"]):
+        # the folded sums too, exactly: a lost or doubled addition shows even where the rounded score hides it
+        sums = {era: value for era, value in area.get("sums", {}).items() if value}
+        folded = model.fold([s for s in found if model.counts_at(s, at)])
+        if seen != (again["score"], again["level"], again["signal_count"]) or sums != folded:
             mismatches.append({"area_code": code, "live": list(seen),
                                "rebuilt": [again["score"], again["level"], again["signal_count"]]})
     for code in sorted(set(live) - {c for c, _ in grouped}):
@@ -239,8 +196,8 @@ def list_items(work, area_code=None, level=None, status=None, category=None, pag
     paging = page_request(page, page_size)
     page, page_size = paging.page, paging.page_size
     query = work.scope.within(area_code)
-    for name, value, allowed in (("level", level, model.LEVELS), ("status", status, domain.ITEM_STATUSES),
-                                 ("category", category, domain.CATEGORIES)):
+    for name, value, allowed in (("level", level, LEVELS), ("status", status, ITEM_STATUSES),
+                                 ("category", category, CATEGORIES)):
         if value:
             if value not in allowed:
                 raise ValidationFailed("不在可选范围内", field=name)
@@ -253,7 +210,7 @@ def list_items(work, area_code=None, level=None, status=None, category=None, pag
 def convene(work, payload: dict) -> dict:
     """A meeting on an alert (its area and level come with it) or on the schedule, with the standing units (all of
     them unless named) and the units invited for this case."""
-    meeting = parse(MeetingIn, payload)
+    meeting = parse(AssessmentMeetingIn, payload)
     if meeting.client_ref and (known := work.db.assessment_meetings.find_one({"client_ref": meeting.client_ref})):
         return _present(known)
     area_code, level = meeting.area_code, "blue"
@@ -279,7 +236,8 @@ def convene(work, payload: dict) -> dict:
            "area_code": area_code, "area_path": area_path(area_code) if area_code else ["500229"],
            "held_on": meeting.held_on.isoformat(), "standing_units": standing, "invited_units": invited,
            "opinions": [], "status": "convened", "level": level, "resolution": None, "created_at": now,
-           "updated_at": now, "convened_by": work.actor_ref(), "revision": 0}
+           "updated_at": now, "convened_by": work.actor_ref(), "revision": 0,
+           "correlation_id": work.correlation_id}  # the meeting's story: its conclusion and tasks carry this id
     if meeting.client_ref:
         doc["client_ref"] = meeting.client_ref
     try:
@@ -347,7 +305,8 @@ def conclude(work, meeting_id: str, payload: dict) -> dict:
     tasks = [{"_id": new_id("RW"), "meeting_id": meeting["_id"], "title": t.title, "owner_unit": t.owner_unit,
               "due_on": t.due_on.isoformat(), "area_code": meeting["area_code"], "area_path": meeting["area_path"],
               "status": "open", "escalation_level": 0, "escalations": [], "assigned_at": now, "done_at": None,
-              "note": None, "seq": i} for i, t in enumerate(conclusion.tasks)]
+              "note": None, "seq": i, "correlation_id": meeting.get("correlation_id") or work.correlation_id}
+             for i, t in enumerate(conclusion.tasks)]
 
     def save(tx):
         moved = work.db.assessment_meetings.update_one(
@@ -365,10 +324,11 @@ def conclude(work, meeting_id: str, payload: dict) -> dict:
         tx.emit(MeetingConcluded(meeting_id=meeting["_id"], trigger=meeting["trigger"], alert_id=meeting["alert_id"],
                                  area_code=meeting["area_code"], level=conclusion.level,
                                  units=sorted({o["unit"] for o in meeting["opinions"]}), task_count=len(tasks)),
-                area_code=meeting["area_code"])
+                area_code=meeting["area_code"], story=meeting.get("correlation_id"))
         for t in tasks:
             tx.emit(TaskAssigned(task_id=t["_id"], meeting_id=meeting["_id"], owner_unit=t["owner_unit"],
-                                 due_on=t["due_on"], area_code=t["area_code"]), area_code=t["area_code"])
+                                 due_on=t["due_on"], area_code=t["area_code"]), area_code=t["area_code"],
+                    story=t["correlation_id"])
 
     work.transaction(save)
     return get_meeting(work, meeting["_id"])
@@ -422,7 +382,7 @@ def sweep(work, as_of: str | None = None) -> dict:
                 return False  # done or escalated meanwhile
             tx.emit(TaskOverdue(task_id=task["_id"], meeting_id=task["meeting_id"], owner_unit=task["owner_unit"],
                                 due_on=task["due_on"], area_code=task["area_code"], escalation_level=level,
-                                escalated_to=to), area_code=task["area_code"])
+                                escalated_to=to), area_code=task["area_code"], story=task.get("correlation_id"))
             return True
 
         if work.transaction(save):
@@ -506,8 +466,8 @@ def list_designations(work, township_code=None) -> list[dict]:
 def reference() -> dict:
     return {"weights": model.WEIGHTS, "kind_labels": model.KIND_LABELS, "category_factors": model.CATEGORY_FACTORS,
             "half_life_days": model.HALF_LIFE_DAYS, "window_days": model.WINDOW_DAYS,
-            "thresholds": model.THRESHOLDS, "levels": model.LEVEL_LABELS, "categories": list(domain.CATEGORIES),
-            "item_statuses": domain.ITEM_STATUSES,
+            "thresholds": model.THRESHOLDS, "levels": LEVEL_LABELS, "categories": list(CATEGORIES),
+            "item_statuses": ITEM_STATUSES,
             "designations": [{"code": d.code, "label": d.label, "requires": list(d.requires),
                               "criteria": [{"label": c.label, "limit": c.limit} for c in d.criteria]}
                              for d in domain.DESIGNATIONS],

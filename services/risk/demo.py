@@ -16,8 +16,8 @@ import argparse  # noqa: E402
 from datetime import timedelta  # noqa: E402
 from typing import Callable  # noqa: E402
 
-from services.grid.demo import TOWNSHIPS  # noqa: E402
 from shared import clock  # noqa: E402
+from shared.demo_county import TOWNSHIPS  # noqa: E402
 
 ITEMS = [
     ("demo-risk-1", "高燕镇某在建工地拖欠农民工工资", "社会稳定", "500229101201", "orange", "县人力社保局",
@@ -40,7 +40,7 @@ def load(rpc_call: Callable, progress: Callable[[str], object] = print) -> None:
         rpc_call("create_risk_item", {"title": title, "category": category, "area_code": area, "level": level,
                                       "owner_unit": unit, "measures": measures, "client_ref": ref})
     progress(f"risk: {len(ITEMS)} risk items")
-    today = clock.now().astimezone(clock.LOCAL).date()
+    today = clock.today()
     meeting = rpc_call("convene_meeting", {
         "title": "本月社会稳定风险联合研判会", "trigger": "schedule", "held_on": today.isoformat(),
         "invited_units": [{"name": "县金融服务中心", "reason": "涉众金融线索"}], "client_ref": "demo-meeting-1"})

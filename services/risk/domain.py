@@ -4,18 +4,10 @@ glossary: `member_unit`, `risk_item`, levels red/orange/yellow/blue, `assessment
 `drug_free`/`cult_free`/`litigation_free`."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Annotated, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from shared.scope import area_path  # noqa: F401 - the service's rules speak of it
 
-from .model import LEVELS
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+from .api.codes import LEVELS
 
 # The sixteen standing member units (the "16"), with the register categories each one's domain covers. The
 # county configures them (save_member_unit); these are what a new installation starts from.
@@ -37,75 +29,6 @@ STANDING_UNITS: list[dict] = [
     {"name": "县规划自然资源局", "domains": ["自然灾害"]},
     {"name": "县农业农村委", "domains": ["社会稳定", "自然灾害"]},
 ]
-
-CATEGORIES = ("社会稳定", "安全生产", "公共安全", "涉众金融", "群体性事件苗头", "自然灾害", "公共卫生", "禁毒", "反邪教",
-              "其他")
-Level = Literal["red", "orange", "yellow", "blue"]
-ITEM_STATUSES = {"open": "管控中", "controlled": "已稳控", "closed": "已化解"}
-AreaCode = Annotated[str, Field(pattern=r"^500229\d{3}(\d{3})?$", description="乡镇（9位）或村（12位）代码")]
-UnitName = Annotated[str, Field(min_length=2, max_length=40)]
-
-
-class MemberUnitIn(Model):
-    name: UnitName
-    standing: bool = True
-    domains: Annotated[list[Literal[CATEGORIES]], Field(max_length=len(CATEGORIES))] = []  # type: ignore[valid-type]
-    active: bool = True
-
-
-class RiskItemIn(Model):
-    title: Annotated[str, Field(min_length=2, max_length=80)]
-    category: Literal[CATEGORIES]  # type: ignore[valid-type]
-    area_code: AreaCode
-    level: Level
-    owner_unit: UnitName
-    measures: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=20)] = []
-    client_ref: Annotated[str, Field(max_length=64)] | None = None
-
-
-class RiskItemChange(Model):
-    level: Level | None = None
-    status: Literal["open", "controlled", "closed"] | None = None
-    measures: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=20)] | None = None
-    owner_unit: UnitName | None = None
-
-
-class InvitedUnit(Model):
-    name: UnitName
-    reason: Annotated[str, Field(min_length=2, max_length=100)]
-
-
-class MeetingIn(Model):
-    title: Annotated[str, Field(min_length=2, max_length=80)]
-    trigger: Literal["alert", "schedule"]
-    alert_id: str | None = None
-    area_code: AreaCode | None = None
-    held_on: date
-    standing_units: Annotated[list[UnitName], Field(max_length=40)] | None = None  # default: every standing unit
-    invited_units: Annotated[list[InvitedUnit], Field(max_length=20)] = []
-    client_ref: Annotated[str, Field(max_length=64)] | None = None
-
-
-class OpinionIn(Model):
-    unit: UnitName
-    opinion: Annotated[str, Field(min_length=2, max_length=1000)]
-    suggested_level: Level | None = None
-
-
-class TaskIn(Model):
-    title: Annotated[str, Field(min_length=2, max_length=200)]
-    owner_unit: UnitName
-    due_on: date
-
-
-class ConclusionIn(Model):
-    resolution: Annotated[str, Field(min_length=2, max_length=2000)]
-    level: Level
-    tasks: Annotated[list[TaskIn], Field(max_length=30)] = []
-
-
-class TaskDoneIn(Model):
-    note: Annotated[str, Field(min_length=2, max_length=500)]
 
 
 # Overdue follow-up tasks go up a step at a time: the day after the deadline to the 县委政法委 (督办), a week later to

@@ -17,44 +17,48 @@ class RiskService(ReliableService):
     db = Storage(RiskStore)
 
     # signals: one per event, through the inbox ------------------------------------------------------------------
-    @handles("grid", "case.reported")
+    @handles("grid", "case.reported", batch=True)
     def on_case_reported(self, tx, envelope):
         commands.record_signal(self.db, tx, envelope)
 
-    @handles("grid", "case.overdue")
+    @handles("grid", "case.overdue", batch=True)
     def on_case_overdue(self, tx, envelope):
         commands.record_signal(self.db, tx, envelope)
 
-    @handles("grid", "case.escalated")
+    @handles("grid", "case.escalated", batch=True)
     def on_case_escalated(self, tx, envelope):
         commands.record_signal(self.db, tx, envelope)
 
-    @handles("mediation", "dispute.registered")
+    @handles("mediation", "dispute.registered", batch=True)
     def on_dispute_registered(self, tx, envelope):
         commands.record_signal(self.db, tx, envelope)
 
-    @handles("mediation", "dispute.failed")
+    @handles("mediation", "dispute.failed", batch=True)
     def on_dispute_failed(self, tx, envelope):
         commands.record_signal(self.db, tx, envelope)
 
-    @handles("mediation", "dispute.referred")
+    @handles("mediation", "dispute.referred", batch=True)
     def on_dispute_referred(self, tx, envelope):
         commands.record_signal(self.db, tx, envelope)
 
-    @handles("petitions", "petition.received")
+    @handles("petitions", "petition.received", batch=True)
     def on_petition_received(self, tx, envelope):
         commands.record_signal(self.db, tx, envelope)
 
-    @handles("petitions", "petition.repeat_detected")
+    @handles("petitions", "petition.repeat_detected", batch=True)
     def on_petition_repeat(self, tx, envelope):
         commands.record_signal(self.db, tx, envelope)
 
-    @handles("petitions", "petition.overdue")
+    @handles("petitions", "petition.overdue", batch=True)
     def on_petition_overdue(self, tx, envelope):
         commands.record_signal(self.db, tx, envelope)
 
-    @handles("credit", "dishonest_debtor.listed")
+    @handles("credit", "dishonest_debtor.listed", batch=True)
     def on_debtor_listed(self, tx, envelope):
+        commands.record_signal(self.db, tx, envelope)
+
+    @handles("emergency", "activation.activated")
+    def on_emergency_activated(self, tx, envelope):
         commands.record_signal(self.db, tx, envelope)
 
     # scores and alerts ---------------------------------------------------------------------------------------------

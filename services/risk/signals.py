@@ -2,12 +2,12 @@
 key, so a redelivered or replayed event is never counted twice), with its kind, category and area. Plain rules."""
 from datetime import datetime
 
-from services.grid.responsibility import CATEGORIES as CASE_CATEGORIES
-from services.mediation.domain import CATEGORIES as DISPUTE_CATEGORIES
-from services.petitions.domain import CATEGORIES as PETITION_CATEGORIES
+from services.grid.api.codes import CATEGORIES as CASE_CATEGORIES
+from services.mediation.api.codes import CATEGORIES as DISPUTE_CATEGORIES
+from services.petitions.api.codes import CATEGORIES as PETITION_CATEGORIES
 from shared.scope import area_path
 
-# The categories' names as the publishing services define them, for the reasons staff read.
+# The categories' names as the publishing services define them in their public faces, for the reasons staff read.
 CATEGORY_LABELS = {"grid": CASE_CATEGORIES, "mediation": DISPUTE_CATEGORIES, "petitions": PETITION_CATEGORIES}
 
 # (source, event type) → how the event becomes a signal. The kind names a weight in model.WEIGHTS.
@@ -16,10 +16,12 @@ SUBSCRIBED = (
     ("mediation", "dispute.registered"), ("mediation", "dispute.failed"), ("mediation", "dispute.referred"),
     ("petitions", "petition.received"), ("petitions", "petition.repeat_detected"),
     ("petitions", "petition.overdue"), ("credit", "dishonest_debtor.listed"),
+    ("emergency", "activation.activated"),
 )
 
 # Which member units a signal's domain concerns (the alert is shared with them), by source and grid category.
-UNITS_BY_SOURCE = {"mediation": ("县司法局",), "petitions": ("县信访办",), "credit": ("县法院",)}
+UNITS_BY_SOURCE = {"mediation": ("县司法局",), "petitions": ("县信访办",), "credit": ("县法院",),
+                   "emergency": ("县应急管理局",)}
 UNITS_BY_CASE_CATEGORY = {
     "dispute": ("县司法局",), "public_order": ("县公安局",), "safety": ("县应急管理局",),
     "public_health": ("县卫生健康委",), "environment": ("县住房城乡建委",), "livelihood": ("县民政局",),
@@ -28,7 +30,7 @@ UNITS_BY_CASE_CATEGORY = {
 # The register's risk category an alert is filed under, by the signal kind (or grid category) that weighs most.
 RISK_CATEGORY_BY_CASE_CATEGORY = {"safety": "安全生产", "public_order": "公共安全", "public_health": "公共卫生",
                                   "dispute": "社会稳定"}
-RISK_CATEGORY_BY_KIND = {"petition_collective": "群体性事件苗头"}
+RISK_CATEGORY_BY_KIND = {"petition_collective": "群体性事件苗头", "emergency_activated": "公共安全"}
 
 
 def kind_of(event_type: str, data: dict) -> str:
@@ -40,6 +42,8 @@ def kind_of(event_type: str, data: dict) -> str:
         "petition.received": "petition_collective" if data.get("collective") else "petition_received",
         "petition.repeat_detected": "petition_repeat", "petition.overdue": "petition_overdue",
         "dishonest_debtor.listed": "debtor_listed",
+        # A drill is counted apart: it weighs nothing (model.WEIGHTS).
+        "activation.activated": "emergency_drill" if data.get("drill") else "emergency_activated",
     }[name]
 
 
@@ -47,6 +51,8 @@ def from_event(event_id: str, event_type: str, occurred_at: datetime, data: dict
     """The stored signal of one event: ids, codes and categories only, like the event itself."""
     source = event_type.split(".", 1)[0]
     kind = kind_of(event_type, data)
+    # as the store keeps it (milliseconds), so the units scored now are the ones the rebuild folds later
+    occurred_at = occurred_at.replace(microsecond=occurred_at.microsecond // 1000 * 1000)
     # A listing names only its area (a household's village or grid, or none for an enterprise elsewhere).
     listed_at = area_path(data["area_code"]) if source == "credit" and data.get("area_code") else []
     village = data.get("village_code") or (listed_at[2] if len(listed_at) > 2 else None)
@@ -54,7 +60,8 @@ def from_event(event_id: str, event_type: str, occurred_at: datetime, data: dict
     return {"_id": event_id, "kind": kind, "event_type": event_type, "source": source,
             "category": data.get("category"), "item_code": data.get("item_code"),
             "referred_to": data.get("referred_to"), "ref": data.get("case_id") or data.get("dispute_id")
-            or data.get("petition_id") or data.get("listing_id"), "village_code": village, "township_code": township,
+            or data.get("petition_id") or data.get("listing_id") or data.get("activation_id"),
+            "village_code": village, "township_code": township,
             "area_path": area_path(village or township), "occurred_at": occurred_at, "received_at": received_at}
 
 

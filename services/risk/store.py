@@ -1,7 +1,8 @@
 """The risk service's MongoDB collections.
 
 `signals` are keyed by the event id they came from (a second copy of an event is a duplicate key, not a second
-signal). `areas` keeps each village's and township's live score, level and the moment it was computed at.
+signal). `areas` keeps each village's and township's folded sums (by era), the moment they are taken at (its latest
+signal), the oldest signal still counted, and the score, level and signal count they give (scoring.py).
 `alerts` carry a unique `key`: while an area has an open alert its key is `<area>:open`, so two workers raising
 one at the same time make one (the database refuses the second insert); concluding the meeting on it retires the
 key. `tasks` are the meetings' follow-up tasks, kept apart so the sweep finds the overdue ones by index.
@@ -14,7 +15,6 @@ from shared import clock
 from shared.mongo import ASC, DESC, Index
 
 from .domain import STANDING_UNITS
-
 
 SCORED_FIELDS = {"kind": 1, "category": 1, "source": 1, "occurred_at": 1}
 
@@ -55,22 +55,6 @@ class RiskStore:
         field = "village_code" if area_kind == "village" else "township_code"
         # only what the model and the alert's units read: a township's signals are many
         return list(self.db.signals.find({field: area_code}, SCORED_FIELDS, session=session))
-
-    def lock_area(self, area_code: str, area_kind: str, township: str, session) -> dict:
-        """Touch the area's score document first, so two transactions scoring the same area conflict and one
-        retries with the other's signal in view (no lost update)."""
-        return self.db.areas.find_one_and_update(
-            {"_id": area_code}, {"$inc": {"revision": 1},
-                                 "$setOnInsert": {"kind": area_kind, "township_code": township,
-                                                  "area_path": [area_code[:6], township] + (
-                                                      [area_code] if area_kind == "village" else []),
-                                                  "level": "blue", "score": 0.0}},
-            upsert=True, return_document=ReturnDocument.BEFORE, session=session) or {"level": "blue"}
-
-    def save_score(self, area_code: str, assessed: dict, session) -> None:
-        self.db.areas.update_one({"_id": area_code}, {"$set": {
-            "score": assessed["score"], "level": assessed["level"], "at": assessed["at"],
-            "signal_count": assessed["signal_count"], "updated_at": clock.now()}}, session=session)
 
     def upsert_open_alert(self, area_code: str, on_insert: dict, changes: dict, session) -> tuple[dict, bool]:
         """The area's one open alert, made now or updated: (alert, made now)."""

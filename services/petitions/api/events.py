@@ -75,11 +75,28 @@ class PetitionConcluded(PetitionEvent):
     outcome: Literal["not_accepted", "replied", "reviewed", "re_reviewed"]
 
 
+@event(SOURCE, "petition.concluded", version=2,
+       summary="信访件办结 v2 (concluded; also after mediation, with the dispute; published beside v1, which has no "
+               "outcome for a conclusion after mediation)")
+class PetitionConcludedV2(PetitionEvent):
+    outcome: Literal["not_accepted", "replied", "reviewed", "re_reviewed", "mediated"]
+    dispute_id: str | None = Field(default=None, description="the mediation dispute it was concluded from")
+
+
 @event(SOURCE, "petition.repeat_detected",
        summary="重复信访 (the same petitioner on a similar matter again; linked to the first petition)")
 class PetitionRepeatDetected(PetitionEvent):
     repeat_of: str = Field(description="该信访人同类事项的第一件信访件")
     repeat_count: int = Field(description="连同本件的件数")
+
+
+@event(SOURCE, "petition.deadline_changed",
+       summary="法定时限重算 (a running working-day clock's end moved when a year's holiday notice was loaded)")
+class PetitionDeadlineChanged(PetitionEvent):
+    clock: str = Field(description="the clock of services/petitions/clocks.py, e.g. objection")
+    due_at: datetime
+    previous_due_at: datetime
+    provisional: bool = Field(description="still counted over a year whose holiday notice is not loaded")
 
 
 @event(SOURCE, "petition.converted_to_mediation",

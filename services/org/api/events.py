@@ -56,3 +56,24 @@ class AreaRosterUpdated(EventData):
     role: Literal["police", "legal_adviser", "judge", "prosecutor", "deputy_contact"]
     people: int = Field(ge=0, description="how many people the roster now lists")
     complete: bool
+
+
+@event(SOURCE, "deputy_contact.visited", summary="两代表一委员联系群众 (a deputy on a community's roster visited it; "
+                                                 "the next contact is due by the schedule)")
+class DeputyContactVisited(EventData):
+    visit_id: str
+    person_id: str = Field(description="名册人员编号（不含姓名）")
+    area_code: str = Field(description="社区代码")
+    deputy_kind: Literal["npc_deputy", "party_congress_deputy", "cppcc_member"]
+    visited_on: date
+    next_contact_on: date | None
+
+
+@event(SOURCE, "deputy_contact.overdue", summary="两代表一委员联系逾期 (a deputy's regular contact with a community is "
+                                                 "past due; flagged once for each due day)")
+class DeputyContactOverdue(EventData):
+    person_id: str
+    area_code: str
+    deputy_kind: Literal["npc_deputy", "party_congress_deputy", "cppcc_member"]
+    due_on: date
+    days_overdue: int = Field(ge=1)

@@ -11,8 +11,8 @@ SOURCE = "mediation"
 
 class DisputeEvent(EventData):
     dispute_id: str
-    source: Literal["grid_case", "talk_office", "resident_request", "petition"]
-    source_ref: str | None = Field(description="case_id, request_id or petition_id it came from")
+    source: Literal["grid_case", "talk_office", "resident_request", "petition", "village_session"]
+    source_ref: str | None = Field(description="case_id, request_id, petition_id or the session matter it came from")
     category: str
     major: bool
     level: Literal["village", "township", "professional", "county"] | None
@@ -22,7 +22,7 @@ class DisputeEvent(EventData):
     status: str
 
 
-@event(SOURCE, "dispute.registered", summary="矛盾纠纷登记 (a dispute was registered from one of the four doors)")
+@event(SOURCE, "dispute.registered", summary="矛盾纠纷登记 (a dispute was registered from one of its doors)")
 class DisputeRegistered(DisputeEvent):
     pass
 

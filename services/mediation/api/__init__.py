@@ -1,0 +1,8 @@
+"""The mediation service's public face: all that other services, the gateway and department systems may use of it.
+
+- `codes`: code tables with their Chinese labels and a dispute's transition table;
+- `rpc`: the models of its RPC requests;
+- `events`: the events it publishes on `mediation.events`.
+
+Everything else in `services/mediation/` is private to the service.
+"""
