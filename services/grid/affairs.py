@@ -12,13 +12,24 @@ from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed, parse
 from shared.paging import page_request, sort_order
 
 from . import cases, deadlines, figures, responsibility, service_orders
-from .cases import ActionIn, CaseIn, CaseStatus
-from .deadlines import DeadlineRule, Escalation
-from .domain import COUNTY_CODE, AreaKind
-from .events import (CaseClosed, CaseDispatched, CaseEscalated, CaseHandled, CaseOverdue, CaseReferredToMediation,
-                     CaseReopened, CaseReported, CaseVerified, OrderDelivered, OrderDispatched, OrderPlaced,
-                     OrderRated)
-from .service_orders import OrderActionIn, OrderIn, OrderStatus
+from .api.codes import CATEGORIES, COUNTY_CODE, AreaKind, CaseStatus, OrderStatus
+from .api.events import (
+    CaseClosed,
+    CaseDispatched,
+    CaseEscalated,
+    CaseHandled,
+    CaseOverdue,
+    CaseReferredToMediation,
+    CaseReopened,
+    CaseReported,
+    CaseVerified,
+    OrderDelivered,
+    OrderDispatched,
+    OrderPlaced,
+    OrderRated,
+)
+from .api.rpc import CaseActionIn, CaseIn, DeadlineRule, OrderActionIn, OrderIn, ResponsibilityItemIn
+from .deadlines import Escalation
 from .store import new_id
 
 # The plan's 按时办结 behind a gauge: open items past due, by how far they have gone up.
@@ -40,7 +51,7 @@ def list_items(work, include_inactive: bool = True) -> dict:
     items = work.store.affairs.current_items(include_inactive)
     return {"categories": [{"code": code, "label": label,
                             "items": [responsibility.present(i) for i in items if i["category"] == code]}
-                           for code, label in responsibility.CATEGORIES.items()]}
+                           for code, label in CATEGORIES.items()]}
 
 
 def item_versions(work, code: str) -> dict:
@@ -54,7 +65,7 @@ def save_item(work, payload: dict) -> dict:
     """A new version of an item (or its first); the same content again changes nothing."""
     if not work.scope.allows([COUNTY_CODE]):
         raise Forbidden("责任事项清单由县级管理员维护", code="responsibility_item.county_only")
-    item = parse(responsibility.ResponsibilityItemIn, payload)
+    item = parse(ResponsibilityItemIn, payload)
     current = work.store.affairs.current_item(item.code)
     fields = item.model_dump(mode="json")
     if current and all(current.get(k) == v for k, v in fields.items()):
@@ -150,9 +161,10 @@ def open_case(work, payload: dict) -> dict:
             "source": case_in.source.value, "patrol_id": case_in.patrol_id,
             "party_resident_ids": case_in.party_resident_ids, "reporter": reporter, "assignee": reporter,
             "reported_to": None, "handler": None, "feedback": None,
-            "deadline": {"start": now, "due_at": deadlines.due_at(now, rule), "rule": rule.model_dump(mode="json")},
+            "deadline": deadlines.deadline(now, rule),
             "escalation": 0, "overdue_since": None, "discovered_at": now, "reported_at": None, "closed_at": None,
             "attachments": [], "revision": 0, "created_at": now, "updated_at": now,
+            "correlation_id": work.correlation_id,  # the case's story: every later event of it carries this id
             "history": [cases.history_entry("collect", None, CaseStatus.collected, now, actor)]}
     if case_in.client_ref:
         case["client_ref"] = case_in.client_ref
@@ -172,7 +184,7 @@ def open_case(work, payload: dict) -> dict:
 def act_on_case(work, case_id: str, payload: dict) -> dict:
     """Take one transition of the table; the case must be in scope, in a status the action starts from, and
     unchanged since it was read."""
-    command = parse(ActionIn, payload)
+    command = parse(CaseActionIn, payload)
     case = _case_in_scope(work, case_id)
     transition = cases.WORKFLOW.step(case["status"], command.action, command.model_dump())
     actor = work.actor_ref()
@@ -195,7 +207,7 @@ def act_on_case(work, case_id: str, payload: dict) -> dict:
         # A reopened case starts a fresh period under the item it was opened with.
         rule = DeadlineRule.model_validate(case["item"]["deadline"])
         changes.update(closed_at=None, escalation=0, overdue_since=None,
-                       deadline={"start": now, "due_at": deadlines.due_at(now, rule), "rule": rule.model_dump()})
+                       deadline=deadlines.deadline(now, rule))
     note = command.reason or command.feedback or (command.assignee.name if command.assignee else None)
     entry = cases.history_entry(command.action, case["status"], transition.target, now, actor, note)
 
@@ -204,7 +216,7 @@ def act_on_case(work, case_id: str, payload: dict) -> dict:
         if moved is None:
             raise Conflict("该事件刚被他人处理，请刷新后重试", field="action", code="case.changed")
         for data in _case_events(command.action, moved, now):
-            tx.emit(data, area_code=moved["grid_code"])
+            tx.emit(data, area_code=moved["grid_code"], story=moved.get("correlation_id"))
         return moved
 
     return present_case(work, work.transaction(save))
@@ -291,7 +303,7 @@ def list_cases(work, status: str | None = None, area_code: str | None = None, ca
     if wanted is not None:
         query["status"] = {"$in": wanted}
     if category:
-        if category not in responsibility.CATEGORIES:
+        if category not in CATEGORIES:
             raise ValidationFailed("事项大类不在可选范围内", field="category")
         query["item.category"] = category
     if assignee:
@@ -311,10 +323,11 @@ def present_case(work, case: dict, brief: bool = False) -> dict:
               if case["status"] not in (CaseStatus.not_a_case, CaseStatus.referred) else "no_deadline")
     view = {"case_id": case["_id"], "grid_code": case["grid_code"], "area_path": case["area_path"],
             "title": case["title"], "status": case["status"], "status_label": cases.STATUS_LABELS[case["status"]],
-            "item": {**_plain(case["item"]), "category_label": responsibility.CATEGORIES[case["item"]["category"]],
+            "item": {**_plain(case["item"]), "category_label": CATEGORIES[case["item"]["category"]],
                      "deadline_label": DeadlineRule.model_validate(case["item"]["deadline"]).label},
             "source": case["source"], "assignee": case["assignee"], "reporter": case["reporter"],
-            "due_at": clock.iso(due), "timing": timing, "timing_label": deadlines.TIMING_LABELS[timing],
+            "due_at": clock.iso(due), "due_provisional": bool(case["deadline"].get("provisional")),
+            "timing": timing, "timing_label": deadlines.TIMING_LABELS[timing],
             "escalation": case["escalation"],
             "escalation_label": deadlines.ESCALATION_LABELS[Escalation(case["escalation"])],
             "discovered_at": clock.iso(case["discovered_at"]), "reported_at": clock.iso(case["reported_at"]),
@@ -370,14 +383,16 @@ def place_order(work, payload: dict) -> dict:
     order_in = parse(OrderIn, payload)
     area = _area_in_scope(work, order_in.area_code, (AreaKind.village, AreaKind.community, AreaKind.grid,
                                                      AreaKind.micro_grid), "area_code")
-    if order_in.resident_id and work.store.get_resident(order_in.resident_id, work.scope.query()) is None:
+    resident = work.store.get_resident(order_in.resident_id, work.scope.query()) if order_in.resident_id else None
+    if order_in.resident_id and resident is None:
         raise ValidationFailed("居民不存在或不在辖区内", field="resident_id", code="resident.not_found")
+    household_id = _household_for_staff(work, area, order_in.household_id, resident)
     if order_in.client_ref:
         known = work.store.affairs.by_client_ref("service_orders", order_in.client_ref, work.scope.query())
         if known:
             return present_order(known)
     order = _order_doc(area, "grid_worker", order_in.content, order_in.contact_name, order_in.phone,
-                       order_in.resident_id, None, work.actor_ref())
+                       order_in.resident_id, None, work.actor_ref(), household_id)
     if order_in.client_ref:
         order["client_ref"] = order_in.client_ref
     try:
@@ -387,17 +402,45 @@ def place_order(work, payload: dict) -> dict:
     return present_order(order)
 
 
-def place_order_from_request(work, tx, request: dict, area) -> None:
+def _household_for_staff(work, area, household_id: str | None, resident: dict | None) -> str | None:
+    """The household a grid worker orders for: named, or the resident's; it must be of the order's village."""
+    if resident and household_id and resident.get("household_id") != household_id:
+        raise ValidationFailed("该居民不属于所选的户", field="household_id", code="household.mismatch")
+    household_id = household_id or (resident or {}).get("household_id")
+    if not household_id:
+        return None
+    household = work.store.get_household(household_id, work.scope.query())
+    if household is None or not service_orders.same_village(household, area.path):
+        raise ValidationFailed("户不存在、不在辖区内或不属于该村（社区）", field="household_id", code="household.not_found")
+    return household_id
+
+
+def household_of_sender(work, area, household_number: str | None, phone: str) -> str | None:
+    """The household a resident's 点单 serves: the 户号 they gave, when it is of the chosen village and the phone is
+    a member's registered phone; otherwise none (the order is taken all the same, and nothing says why, so that
+    nobody learns whose number it is)."""
+    if not household_number:
+        return None
+    household = work.store.households_by_number([household_number]).get(household_number)
+    if household is None or not service_orders.same_village(household, area.path):
+        return None
+    phones = {r.get("phone") for r in work.store.residents_of(household["_id"])}
+    return household["_id"] if phone in phones else None
+
+
+def place_order_from_request(work, tx, request: dict, area, household_id: str | None = None) -> None:
     """A resident's 点单 from the residents' channel, in the same transaction as the request it came with."""
     order = _order_doc(area, "public", request["content"], request["contact_name"], request["phone"], None,
-                       request["_id"], None)
+                       request["_id"], None, household_id)
     _insert_order(tx, work, order)
 
 
-def _order_doc(area, channel, content, contact_name, phone, resident_id, request_id, actor) -> dict:
+def _order_doc(area, channel, content, contact_name, phone, resident_id, request_id, actor,
+               household_id: str | None = None) -> dict:
     now = clock.now()
     return {"_id": new_id("O"), "area_code": area.code, "area_path": area.path, "channel": channel,
             "content": content, "contact_name": contact_name, "phone": phone, "resident_id": resident_id,
+            "household_id": household_id,
             "request_id": request_id, "status": OrderStatus.ordered.value, "assignee": None, "feedback": None,
             "ratings": [], "deadline": None, "escalation": 0, "overdue_since": None, "ordered_at": now,
             "dispatched_at": None, "delivered_at": None, "rated_at": None, "revision": 0, "created_at": now,
@@ -405,6 +448,7 @@ def _order_doc(area, channel, content, contact_name, phone, resident_id, request
 
 
 def _insert_order(tx, work, order: dict) -> None:
+    order.setdefault("correlation_id", work.correlation_id)  # the order's story, carried by its later events
     work.store.affairs.insert_order(order, tx.session)
     tx.emit(OrderPlaced(**_order_fields(order)), area_code=order["area_code"])
 
@@ -442,7 +486,7 @@ def _move_order(work, order: dict, command: OrderActionIn) -> dict:
         item = work.store.affairs.current_item("livelihood.service")
         rule = DeadlineRule.model_validate(item["deadline"] if item else {"days": 5})
         changes.update(assignee=command.assignee.model_dump(), dispatched_at=now, escalation=0, overdue_since=None,
-                       deadline={"start": now, "due_at": deadlines.due_at(now, rule), "rule": rule.model_dump()})
+                       deadline=deadlines.deadline(now, rule))
     elif command.action == "deliver":
         changes.update(feedback=command.feedback, delivered_at=now)
     elif command.action == "rate":
@@ -461,12 +505,14 @@ def _move_order(work, order: dict, command: OrderActionIn) -> dict:
         if command.action == "dispatch":
             tx.emit(OrderDispatched(**fields, assignee_kind=moved["assignee"]["kind"],
                                     assignee_id=moved["assignee"]["id"], due_at=moved["deadline"]["due_at"]),
-                    area_code=moved["area_code"])
+                    area_code=moved["area_code"], story=moved.get("correlation_id"))
         elif command.action == "deliver":
-            tx.emit(OrderDelivered(**fields, on_time=now <= moved["deadline"]["due_at"]), area_code=moved["area_code"])
+            tx.emit(OrderDelivered(**fields, on_time=now <= moved["deadline"]["due_at"]), area_code=moved["area_code"],
+                    story=moved.get("correlation_id"))
         else:
-            tx.emit(OrderRated(**fields, rating=command.rating, reopened=target == OrderStatus.reopened),
-                    area_code=moved["area_code"])
+            tx.emit(OrderRated(**fields, rating=command.rating, reopened=target == OrderStatus.reopened,
+                               household_id=moved.get("household_id")),
+                    area_code=moved["area_code"], story=moved.get("correlation_id"))
         return moved
 
     return work.transaction(save)
@@ -504,7 +550,9 @@ def present_order(order: dict, full: bool = False) -> dict:
             "phone": pii.mask_phone(order.get("phone")), "status": order["status"],
             "status_label": service_orders.STATUS_LABELS[order["status"]], "assignee": order.get("assignee"),
             "feedback": order.get("feedback"), "rating": ratings[-1]["rating"] if ratings else None,
-            "due_at": clock.iso(deadline["due_at"]) if deadline else None, "timing": timing,
+            "household_id": order.get("household_id"),
+            "due_at": clock.iso(deadline["due_at"]) if deadline else None,
+            "due_provisional": bool(deadline and deadline.get("provisional")), "timing": timing,
             "timing_label": deadlines.TIMING_LABELS[timing], "ordered_at": clock.iso(order["ordered_at"]),
             "actions": service_orders.WORKFLOW.allowed(order["status"])}
     if full:
@@ -562,8 +610,9 @@ def _escalate(work, collection: str, record: dict, level: Escalation, now) -> bo
         if collection == "cases":
             fields = {**_case_fields(record)}
             if record["escalation"] == 0:
-                tx.emit(CaseOverdue(**fields), area_code=record["grid_code"])
-            tx.emit(CaseEscalated(**fields, level=level.name), area_code=record["grid_code"])
+                tx.emit(CaseOverdue(**fields), area_code=record["grid_code"], story=record.get("correlation_id"))
+            tx.emit(CaseEscalated(**fields, level=level.name), area_code=record["grid_code"],
+                    story=record.get("correlation_id"))
         return True
 
     return work.transaction(save)

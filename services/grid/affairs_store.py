@@ -7,7 +7,7 @@ cannot both win, and the loser is told the case has moved on.
 from pymongo import ReturnDocument
 from pymongo.errors import BulkWriteError
 
-from shared import clock
+from shared import clock, holiday_notices
 from shared.files import FileBucket
 from shared.mongo import ASC, DESC, Index
 
@@ -31,6 +31,8 @@ class AffairsStore:
         Index("service_orders", [("client_ref", ASC)], unique=True, sparse=True),
         Index(f"{FILES_BUCKET}.files", [("filename", ASC), ("uploadDate", ASC)]),
         Index(f"{FILES_BUCKET}.chunks", [("files_id", ASC), ("n", ASC)], unique=True),
+        Index("holiday_notice_versions", [("year", ASC), ("revision", ASC)], unique=True),
+        *holiday_notices.INDEXES,
     ]
 
     def __init__(self, db, cipher):
@@ -116,8 +118,31 @@ class AffairsStore:
              "$push": {"history": entry}}, session=session)
         return result.modified_count == 1
 
+    def working_day_deadlines(self, collection: str, open_statuses, since, until, limit: int = 5000) -> list[dict]:
+        """Open records counting working days whose period touches [since, until): a holiday notice for those
+        days may move their due time."""
+        return list(self.db[collection].find(
+            {"status": {"$in": [str(s) for s in open_statuses]}, "deadline.rule.day_kind": "working",
+             "deadline.start": {"$lt": until}, "deadline.due_at": {"$gte": since}}, {"history": 0}).limit(limit))
+
+    def move_deadline(self, collection: str, record: dict, deadline: dict, entry: dict, session) -> bool:
+        """A recomputed deadline, only over the one it was computed from (a second pass finds nothing to do)."""
+        result = self.db[collection].update_one(
+            {"_id": record["_id"], "deadline.due_at": record["deadline"]["due_at"],
+             "deadline.start": record["deadline"]["start"]},
+            {"$set": {"deadline": deadline, "updated_at": clock.now()}, "$push": {"history": entry}},
+            session=session)
+        return result.modified_count == 1
+
+    # holiday notices (the calendar the grid owns) -----------------------------------------------------------
+    def add_notice_version(self, version: dict, session) -> None:
+        self.db.holiday_notice_versions.insert_one(version, session=session)
+
+    def notice_versions(self, year: int) -> list[dict]:
+        return list(self.db.holiday_notice_versions.find({"year": year}).sort("revision", DESC))
+
     def for_figures(self, collection: str, query: dict, fields: list[str]) -> list[dict]:
-        return list(self.db[collection].find(query, {f: 1 for f in fields}))
+        return list(self.db[collection].find(query, dict.fromkeys(fields, 1)))
 
     # patrols -----------------------------------------------------------------------------------------
     def open_patrol_of(self, worker_id: str) -> dict | None:

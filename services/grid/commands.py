@@ -5,17 +5,28 @@ Every read and write is limited to the caller's area scope: outside it a record 
 """
 import secrets
 
+from pymongo.errors import DuplicateKeyError
+
 from shared import clock, pii
 from shared.errors import Conflict, NotFound, ValidationFailed, parse
 from shared.paging import page_request, sort_order
 
 from . import affairs, domain, importing, resident_requests
-from .domain import AreaIn, AreaKind, GridWorkerIn, HouseholdIn, ResidentIn
-from .events import (AreaUpserted, GridUpserted, GridWorkerAssigned, HouseholdMoved, HouseholdRegistered,
-                     ResidentRegistered, ResidentRequestReceived)
+from .api.codes import AreaKind, Relation, RequestKind
+from .api.events import (
+    AreaUpserted,
+    GridUpserted,
+    GridWorkerAssigned,
+    HouseholdMoved,
+    HouseholdRegistered,
+    ResidentRegistered,
+    ResidentRequestReceived,
+    ResidentsImported,
+)
+from .api.rpc import AreaIn, GridWorkerIn, HouseholdIn, ResidentIn, ResidentRequestIn
 from .store import new_id
 
-RELATION_RANK = {relation: rank for rank, relation in enumerate(domain.Relation)}
+RELATION_RANK = {relation: rank for rank, relation in enumerate(Relation)}
 
 
 # areas -----------------------------------------------------------------------------------------------
@@ -170,16 +181,26 @@ def apply_households(work, households: list[HouseholdIn], on_existing: str) -> d
     "update" updates them in place (re-import by ID number), moving a household whose micro-grid changed.
     """
     micro_grids = work.store.areas_by_code({h.micro_grid_code for h in households})
-    for i, h in enumerate(households):
+    for h in households:
         area = micro_grids.get(h.micro_grid_code)
         if area is None or area.kind != AreaKind.micro_grid or not work.scope.allows(area.path):
             raise ValidationFailed(f"微网格不存在：{h.micro_grid_code}", field="micro_grid_code", code="area.unknown")
+    unchanged: list[str] = []
+    if on_existing == "update":
+        households, unchanged, numbers, indexes = _needing_changes(work.store, households, micro_grids)
+        if not households:
+            return {"household_ids": unchanged, "households_created": 0, "households_updated": 0,
+                    "residents_created": 0, "residents_updated": 0, "households_moved": 0}
+    else:
+        numbers = [h.household_number for h in households]
+        indexes = {work.store.id_index(r.id_number) for h in households for r in h.residents}
 
     def save(tx):
         store = work.store
-        existing = store.households_by_number([h.household_number for h in households], tx.session)
-        indexes = {store.id_index(r.id_number): r for h in households for r in h.residents}
-        known_residents = store.residents_by_index(indexes, tx.session)
+        # Only what was there before the transaction is read in it: a household or resident that appeared since
+        # fails on its unique index, and the import takes the batch again.
+        existing = store.households_by_number(numbers, tx.session) if numbers else {}
+        known_residents = store.residents_by_index(indexes, tx.session) if indexes else {}
         if on_existing == "conflict":
             if existing:
                 raise Conflict(f"户号已存在：{next(iter(existing))}", field="household_number",
@@ -235,12 +256,54 @@ def apply_households(work, households: list[HouseholdIn], on_existing: str) -> d
                         area_code=area.code)
         store.insert_households(new_households, tx.session)
         store.insert_residents(new_residents, tx.session)
-        for resident in new_residents:
-            tx.emit(ResidentRegistered(resident_id=resident["_id"], household_id=resident["household_id"],
-                                       micro_grid_code=resident["area_path"][-1]), area_code=resident["area_path"][-1])
-        return {"household_ids": ids, **counts}
+        if on_existing == "update":
+            _emit_residents_imported(tx, new_residents)
+        else:
+            for resident in new_residents:
+                tx.emit(ResidentRegistered(resident_id=resident["_id"], household_id=resident["household_id"],
+                                           micro_grid_code=resident["area_path"][-1]),
+                        area_code=resident["area_path"][-1])
+        return {"household_ids": ids + unchanged, **counts}
 
     return work.transaction(save)
+
+
+def _needing_changes(store, households: list[HouseholdIn], micro_grids: dict) -> tuple[list, list, list, set]:
+    """An import's households read before its transaction (the store finds them by index outside one, and a
+    second run of a sheet has nothing to write): (households to write, ids of those already as the sheet says,
+    household numbers and resident ID indexes already stored among those to write)."""
+    found = store.households_by_number([h.household_number for h in households])
+    indexes = {store.id_index(r.id_number): r for h in households for r in h.residents}
+    known = store.residents_by_index(indexes)
+    write, unchanged = [], []
+    for h in households:
+        current, area = found.get(h.household_number), micro_grids[h.micro_grid_code]
+        same = (current is not None and current["micro_grid_codes"] == [area.code]
+                and current["address"] == h.address)
+        for r in h.residents if same else ():
+            stored = known.get(store.id_index(r.id_number))
+            if stored is None or _changed(store.opened_resident(stored),
+                                          _resident_record(r, current["_id"], area.path)):
+                same = False
+                break
+        if same:
+            unchanged.append(current["_id"])
+        else:
+            write.append(h)
+    numbers = [h.household_number for h in write if h.household_number in found]
+    stored_indexes = {store.id_index(r.id_number) for h in write for r in h.residents} & set(known)
+    return write, unchanged, numbers, stored_indexes
+
+
+def _emit_residents_imported(tx, residents: list[dict]) -> None:
+    """An import registers thousands of residents at once: one event per village per transaction names them all
+    (a county sheet would otherwise put a quarter of a million events through the outbox)."""
+    by_village: dict[str, list[dict]] = {}
+    for r in residents:
+        by_village.setdefault(r["area_path"][2], []).append(
+            {"resident_id": r["_id"], "household_id": r["household_id"], "micro_grid_code": r["area_path"][-1]})
+    for village, found in by_village.items():
+        tx.emit(ResidentsImported(village_code=village, residents=found), area_code=village)
 
 
 def _resident_record(r: ResidentIn, household_id: str, area_path: list[str]) -> dict:
@@ -323,7 +386,7 @@ def register_resident(work, payload: dict) -> dict:
     household = work.store.get_household(resident_in.household_id, work.scope.query())
     if household is None:
         raise NotFound("户不存在", field="household_id", code="household.not_found")
-    if resident_in.relation == domain.Relation.head and any(
+    if resident_in.relation == Relation.head and any(
             r["relation"] == "head" for r in work.store.residents_of(household["_id"])):
         raise Conflict("该户已有户主", field="relation", code="household.head_exists")
     resident = _resident_record(resident_in, household["_id"], household["area_path"])
@@ -393,13 +456,16 @@ def check_coverage(work, area_code: str) -> dict:
 
 
 # bulk import -----------------------------------------------------------------------------------------
-IMPORT_BATCH = 100
+IMPORT_BATCH = 500  # households per transaction: a county sheet is 150 transactions
 
 
-def import_rows(work, rows: list[dict], dry_run: bool = True, job_id: str | None = None) -> dict:
+def import_rows(work, rows: list[dict], dry_run: bool = True, job_id: str | None = None,
+                unknown_columns: list[str] = ()) -> dict:
     """Validate every row; a dry run reports, a real run imports only a clean file, idempotent by ID number."""
     known = set(work.store.codes_of_kind("micro_grid", work.scope.query()))
-    report = importing.validate_rows(rows, known)
+    names = work.store.names_of_kinds(("street", "town", "township", "community", "village", "grid"),
+                                      work.scope.query())
+    report = importing.validate_rows(rows, known, names, unknown_columns)
     result = {"dry_run": dry_run, **_report_dict(report), "imported": None}
     if job_id:
         work.store.update_import_job(job_id, total=result["households"], report=result)
@@ -410,7 +476,7 @@ def import_rows(work, rows: list[dict], dry_run: bool = True, job_id: str | None
     households = [HouseholdIn.model_validate(h) for h in importing.group_households(rows)]
     totals: dict[str, int] = {}
     for start in range(0, len(households), IMPORT_BATCH):
-        batch = apply_households(work, households[start:start + IMPORT_BATCH], on_existing="update")
+        batch = _import_batch(work, households[start:start + IMPORT_BATCH])
         for key, value in batch.items():
             if key != "household_ids":
                 totals[key] = totals.get(key, 0) + value
@@ -422,14 +488,25 @@ def import_rows(work, rows: list[dict], dry_run: bool = True, job_id: str | None
     return result
 
 
+def _import_batch(work, households: list[HouseholdIn], attempts: int = 3) -> dict:
+    for attempt in range(1, attempts + 1):
+        try:
+            return apply_households(work, households, on_existing="update")
+        except DuplicateKeyError:
+            if attempt == attempts:  # registered by someone else between the read and the write, every time
+                raise Conflict("导入期间有相同户号或身份证号被同时登记，请稍后重试", field="file",
+                               code="import.concurrent_change") from None
+    raise AssertionError("unreachable")
+
+
 def import_file(work, job_id: str, filename: str, content: bytes, dry_run: bool = True) -> dict:
     work.store.start_import_job(job_id, filename, dry_run)
     try:
-        rows = importing.read_file(filename, content)
+        rows, unknown = importing.read_sheet(filename, content)
     except ValidationFailed as exc:
         work.store.update_import_job(job_id, state="rejected", error=exc.to_dict())
         raise
-    return import_rows(work, rows, dry_run=dry_run, job_id=job_id)
+    return import_rows(work, rows, dry_run=dry_run, job_id=job_id, unknown_columns=unknown)
 
 
 def get_import_job(work, job_id: str) -> dict:
@@ -446,11 +523,13 @@ def _report_dict(report) -> dict:
 # residents' requests ---------------------------------------------------------------------------------
 def submit_resident_request(work, payload: dict) -> dict:
     """A resident's request without an account; the answer is the tracking code and nothing else."""
-    request_in = parse(resident_requests.ResidentRequestIn, payload)
+    request_in = parse(ResidentRequestIn, payload)
     area = work.store.get_area(request_in.area_code)
     if area is None or area.kind not in (AreaKind.village, AreaKind.community, AreaKind.grid, AreaKind.micro_grid):
         raise ValidationFailed("所选村（社区）或网格不存在", field="area_code", code="area.unknown")
     now = clock.now()
+    household_id = (affairs.household_of_sender(work, area, request_in.household_number, request_in.phone)
+                    if request_in.kind == RequestKind.service_order else None)
     request = {"_id": new_id("RQ"), "tracking_code": resident_requests.tracking_code(), "status": "received",
                "kind": request_in.kind.value, "area_code": area.code, "area_path": area.path,
                "content": request_in.content, "contact_name": request_in.contact_name, "phone": request_in.phone,
@@ -460,8 +539,8 @@ def submit_resident_request(work, payload: dict) -> dict:
         work.store.insert_resident_request(request, tx.session)
         tx.emit(ResidentRequestReceived(request_id=request["_id"], kind=request["kind"], area_code=area.code),
                 area_code=area.code)
-        if request_in.kind == resident_requests.RequestKind.service_order:
-            affairs.place_order_from_request(work, tx, request, area)
+        if request_in.kind == RequestKind.service_order:
+            affairs.place_order_from_request(work, tx, request, area, household_id)
 
     work.transaction(save)
     return {"tracking_code": request["tracking_code"], "status": "received",

@@ -3,26 +3,16 @@ window before the due time, and the escalation ladder once it has passed. Plain 
 """
 from datetime import datetime, timedelta
 from enum import IntEnum
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from shared import clock
 from shared.clock import DayKind, end_after, is_working_day  # noqa: F401 - the grid's rules speak of them
+
+from .api.rpc import DeadlineRule
 
 # Overdue cases go to the township at once and to the county when still open this long after the due time.
 COUNTY_AFTER = timedelta(days=3)
 # "临期": the last quarter of the time allowed, and never more than the last day.
 WARN_SHARE, WARN_MAX = 0.25, timedelta(days=1)
-
-
-class DeadlineRule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    days: Annotated[int, Field(ge=1, le=365, description="办理时限（天）")]
-    day_kind: DayKind = DayKind.working
-
-    @property
-    def label(self) -> str:
-        return f"{self.days}个{'工作日' if self.day_kind == DayKind.working else '自然日'}"
 
 
 class Escalation(IntEnum):
@@ -37,6 +27,14 @@ ESCALATION_LABELS = {Escalation.none: "未升级", Escalation.township: "已升�
 def due_at(start: datetime, rule: DeadlineRule) -> datetime:
     """When something started at `start` must be finished under `rule` (UTC)."""
     return end_after(start, rule.days, rule.day_kind)
+
+
+def deadline(start: datetime, rule: DeadlineRule, calendar=None) -> dict:
+    """The deadline a case or order keeps: its start, due time, rule, and whether the due time is provisional
+    (counted over a year whose holiday notice is not loaded yet; it is computed again when the notice comes)."""
+    period = clock.period(start, rule.days, rule.day_kind, calendar)
+    return {"start": start, "due_at": period.end, "provisional": period.provisional,
+            "rule": rule.model_dump(mode="json")}
 
 
 def warn_from(start: datetime, due: datetime) -> datetime:

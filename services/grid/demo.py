@@ -1,10 +1,8 @@
-"""Synthetic demo data for Chengkou County: the real townships and streets, invented villages, grids, grid
-workers, households and residents.
+"""Synthetic demo data for Chengkou County: the demo county's areas (`shared.demo_county`: the real townships
+and streets, invented villages, grids and micro-grids), grid workers, households and residents.
 
-Everything comes from one `random.Random(seed)`, so a seed always gives the same county. The township names are
-real; their codes follow the statistical pattern (streets 0xx, towns 1xx, townships 2xx; communities 0xx, villages
-2xx) but are this project's own numbering, not the official codes. Every person, ID number and phone is made up:
-ID numbers are built with `idnumber.make`, and phones use the 170/171 virtual-operator prefixes.
+Everything comes from one `random.Random(seed)`, so a seed always gives the same county. Every person, ID number
+and phone is made up.
 
     python -m services.grid.demo --load                 # upsert everything into the running grid service
     python -m services.grid.demo --xlsx 户籍人口.xlsx    # the households as a county-style spreadsheet
@@ -19,41 +17,15 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Callable, NamedTuple
+from typing import Callable
 
-from services.grid.domain import COUNTY_CODE, AreaKind, Employment, MicroGridKind, Relation
-from shared import idnumber
+from shared.demo_county import COUNTY_CODE, SURNAMES, Registry, county_areas, person_name
+
+from .api.codes import AreaKind, Employment, MicroGridKind, Relation
 
 # Ages are counted from a fixed day, not today, so that a seed gives the same data next year too.
 AS_OF = date(2025, 7, 1)
-VILLAGES_IN_COUNTY = 204
 IMPORT_BATCH = 500
-
-
-class Township(NamedTuple):
-    code: str
-    name: str
-    kind: AreaKind
-
-
-def _townships() -> list[Township]:
-    streets = ["葛城街道", "复兴街道"]
-    towns = ["高燕镇", "巴山镇", "坪坝镇", "修齐镇", "庙坝镇", "明通镇", "高观镇", "高楠镇", "咸宜镇", "东安镇"]
-    townships = ["蓼子乡", "左岚乡", "北屏乡", "双河乡", "沿河乡", "厚坪乡", "治平乡", "岚天乡", "周溪乡", "河鱼乡",
-                 "明中乡", "龙田乡", "鸡鸣乡"]
-    return ([Township(f"{COUNTY_CODE}{i:03d}", n, AreaKind.street) for i, n in enumerate(streets, 1)]
-            + [Township(f"{COUNTY_CODE}{100 + i:03d}", n, AreaKind.town) for i, n in enumerate(towns, 1)]
-            + [Township(f"{COUNTY_CODE}{200 + i:03d}", n, AreaKind.township) for i, n in enumerate(townships, 1)])
-
-
-TOWNSHIPS = _townships()
-
-_PLACE_FIRST = "青白红黄金银石龙凤桃柳松竹梨茶枫杉柏兴和安平丰新太长高双清云月"
-_PLACE_SECOND = "坪坝岭溪湾河山林园台坡沟垭岩塘桥岗田"
-_SURNAMES = ("王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗向谭冉余彭唐邓蒋袁冯曾程蔡廖杜熊汪田任姚"
-             "谢邹秦雷龚贺钟梁")
-_MALE_CHARS = "明华强军平伟勇刚建国志林波斌涛峰杰鹏超浩宇俊洪海文德福贵成才兴富春松"
-_FEMALE_CHARS = "芳兰英秀梅华玲霞燕丽琴敏静婷娟红萍艳莉倩雪琳悦欣怡菊桂凤翠玉"
 
 
 @dataclass
@@ -64,39 +36,6 @@ class DemoData:
 
     def area_names(self) -> dict[str, str]:
         return {a["code"]: a["name"] for a in self.areas}
-
-
-class Registry:
-    """Hands out ID numbers and phones that have not been handed out before."""
-
-    def __init__(self):
-        self.id_numbers: set[str] = set()
-        self.phones: set[str] = set()
-
-    def reserve(self, id_number: str) -> None:
-        self.id_numbers.add(id_number)
-
-    def id_number(self, rng: random.Random, born: date, male: bool) -> str:
-        # The sequence digit's parity carries the gender: odd for men, even for women.
-        for _ in range(200):
-            value = idnumber.make(COUNTY_CODE, born, rng.randrange(1 if male else 2, 1000, 2))
-            if value not in self.id_numbers:
-                self.id_numbers.add(value)
-                return value
-        return self.id_number(rng, born - timedelta(days=1), male)
-
-    def phone(self, rng: random.Random) -> str:
-        while True:
-            value = f"{rng.choice(('170', '171'))}{rng.randrange(10 ** 8):08d}"
-            if value not in self.phones:
-                self.phones.add(value)
-                return value
-
-
-def person_name(rng: random.Random, male: bool, surname: str | None = None) -> str:
-    chars = _MALE_CHARS if male else _FEMALE_CHARS
-    given = rng.choice(chars) + (rng.choice(chars) if rng.random() < 0.7 else "")
-    return (surname or rng.choice(_SURNAMES)) + given
 
 
 def _born(rng: random.Random, age: int, as_of: date) -> date:
@@ -112,11 +51,11 @@ def make_residents(rng: random.Random, size: int, registry: Registry, as_of: dat
     else:
         head_age = rng.randint(28, 80)
     head_male = rng.random() < 0.75
-    head_surname = rng.choice(_SURNAMES)
+    head_surname = rng.choice(SURNAMES)
     people = [(Relation.head, head_age, head_male, head_surname)]
     family_surname = head_surname
     if size >= 2 and rng.random() < 0.85:
-        spouse_surname = rng.choice(_SURNAMES)
+        spouse_surname = rng.choice(SURNAMES)
         people.append((Relation.spouse, max(20, head_age + rng.randint(-6, 4)), not head_male, spouse_surname))
         if not head_male:
             family_surname = spouse_surname
@@ -137,10 +76,10 @@ def make_residents(rng: random.Random, size: int, registry: Registry, as_of: dat
             parents += 1
             age = min(98, head_age + rng.randint(20, 32))
             male = parents == 1 and rng.random() < 0.6
-            surname = head_surname if male else rng.choice(_SURNAMES)
+            surname = head_surname if male else rng.choice(SURNAMES)
         else:
             age = rng.randint(10, 70)
-            surname = rng.choice(_SURNAMES)
+            surname = rng.choice(SURNAMES)
         people.append((relation, age, male, surname))
 
     residents = []
@@ -192,52 +131,6 @@ def _special_group(rng: random.Random, relation: Relation, age: int, size: int, 
     return None
 
 
-def area_tree(rng: random.Random, townships: list[Township], villages: list[int],
-              grids: tuple[int, int] = (2, 4), micro_grids: tuple[int, int] = (2, 4)) -> list[dict]:
-    """The county and the given townships with `villages[i]` villages (communities under streets) each, every
-    village with a number of grids and every grid with a number of micro-grids in the given ranges.
-    Parents come before their children."""
-    pool = [a + b for a in _PLACE_FIRST for b in _PLACE_SECOND]
-    place_names = iter(rng.sample(pool, sum(villages)))
-    top = [_area(COUNTY_CODE, "城口县", AreaKind.county, None)]
-    top += [_area(t.code, t.name, t.kind, COUNTY_CODE) for t in townships]
-    below = []
-    for township, count in zip(townships, villages):
-        urban = township.kind == AreaKind.street
-        for v in range(count):
-            suffix = "社区" if urban else "村"
-            village_code = f"{township.code}{(1 if urban else 200) + v:03d}"
-            village_name = next(place_names) + suffix
-            below.append(_area(village_code, village_name, AreaKind.community if urban else AreaKind.village,
-                               township.code))
-            unit = 0  # villager groups and buildings are numbered through the whole village
-            for g in range(1, rng.randint(*grids) + 1):
-                grid_code = f"{village_code}{g:03d}"
-                below.append(_area(grid_code, f"{village_name}第{g}网格", AreaKind.grid, village_code))
-                for m in range(1, rng.randint(*micro_grids) + 1):
-                    unit += 1
-                    name, kind = ((f"{unit}号楼", MicroGridKind.building) if urban
-                                  else (f"第{unit}村民小组", MicroGridKind.villager_group))
-                    below.append(_area(f"{grid_code}{m:03d}", name, AreaKind.micro_grid, grid_code, kind))
-    return top + below
-
-
-def _area(code: str, name: str, kind: AreaKind, parent_code: str | None,
-          micro_grid_kind: MicroGridKind | None = None) -> dict:
-    return {"code": code, "name": name, "kind": kind.value, "parent_code": parent_code,
-            "micro_grid_kind": micro_grid_kind.value if micro_grid_kind else None}
-
-
-def _village_counts(rng: random.Random, total: int) -> list[int]:
-    counts = [rng.randint(5, 11) for _ in TOWNSHIPS]
-    while sum(counts) != total:
-        i = rng.randrange(len(counts))
-        step = 1 if sum(counts) < total else -1
-        if 4 <= counts[i] + step <= 14:
-            counts[i] += step
-    return counts
-
-
 def _grid_workers(rng: random.Random, areas: list[dict], registry: Registry) -> list[dict]:
     grids_by_village: dict[str, list[str]] = {}
     for area in areas:
@@ -274,7 +167,7 @@ def _addresses(micro_grid: dict, names: dict[str, str], count: int, rng: random.
 def generate(seed: int = 500229, households: int = 5000) -> DemoData:
     rng = random.Random(seed)
     registry = Registry()
-    areas = area_tree(rng, TOWNSHIPS, _village_counts(rng, VILLAGES_IN_COUNTY))
+    areas = county_areas(rng)
     workers = _grid_workers(rng, areas, registry)
     names = {a["code"]: a["name"] for a in areas}
     micro_grids = [a for a in areas if a["kind"] == AreaKind.micro_grid]
@@ -294,7 +187,7 @@ def generate(seed: int = 500229, households: int = 5000) -> DemoData:
 
 def load(rpc_call: Callable, data: DemoData, progress: Callable[[str], object] = print) -> None:
     """Apply the data through `rpc_call(method_name, *args)`; the grid service makes every call idempotent."""
-    from services.grid.importing import to_rows
+    from .importing import to_rows
 
     for start in range(0, len(data.areas), 500):
         rpc_call("upsert_areas", data.areas[start:start + 500])
@@ -322,7 +215,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"区划 {len(data.areas)} 个，网格员 {len(data.grid_workers)} 名，住户 {len(data.households)} 户，"
           f"居民 {sum(len(h['residents']) for h in data.households)} 人")
     if args.xlsx:
-        from services.grid.importing import to_rows, write_xlsx
+        from .importing import to_rows, write_xlsx
 
         write_xlsx(to_rows(data.households, data.area_names()), args.xlsx)
         print(f"已写入 {args.xlsx}")
@@ -331,7 +224,7 @@ def main(argv: list[str] | None = None) -> None:
 
         from shared import config
 
-        from services.grid import demo_affairs
+        from . import demo_affairs
 
         with ClusterRpcProxy({"AMQP_URI": config.amqp_uri()}, timeout=600) as proxy:
             call = lambda method, *call_args: getattr(proxy.grid, method)(*call_args)  # noqa: E731

@@ -7,7 +7,7 @@ already holds cases gets nothing more, so a repeated load adds nothing.
 import random
 from typing import Callable
 
-from .domain import AreaKind
+from .api.codes import AreaKind
 
 CASES = [
     ("safety.fire", "楼道堆放杂物堵塞消防通道", "居民楼一单元楼道堆放纸箱和旧家具，堵塞消防通道"),

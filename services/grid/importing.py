@@ -1,7 +1,8 @@
 """The county's household register spreadsheets: one row per resident, Chinese headers, .xlsx or .csv.
 
-Pure functions: `read_file` turns an upload into row dicts, `validate_rows` lists every problem with its row,
-column and a Chinese reason, `group_households` turns clean rows into HouseholdIn-shaped dicts. `to_rows`,
+Pure functions: `read_sheet` turns an upload into row dicts (and the headers it does not know), `validate_rows`
+lists every problem with its row, column and a Chinese reason (and a warning for each unknown column),
+`group_households` turns clean rows into HouseholdIn-shaped dicts. `to_rows`,
 `write_xlsx` and `write_csv` go the other way, for templates, exports and the demo data.
 
 A problem never carries a full ID number or phone: values are masked before they are reported.
@@ -9,13 +10,17 @@ A problem never carries a full ID number or phone: values are masked before they
 import csv
 import io
 import re
+import unicodedata
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from pydantic import BaseModel, computed_field
 
-from services.grid.domain import RELATION_LABELS, HouseholdIn, Relation, ResidentIn
 from shared import idnumber, pii
 from shared.errors import ValidationFailed
+
+from .api.codes import RELATION_LABELS, Relation
+from .api.rpc import HouseholdIn, ResidentIn
 
 COLUMNS = [
     ("户号", "household_number"),
@@ -32,18 +37,30 @@ COLUMNS = [
     ("健康状况", "health"),
     ("特殊人群", "special_group"),
 ]
+# Read when a sheet has it, never written: the register keeps the birth date the ID number carries.
+READ_ONLY_COLUMNS = [("出生日期", "birth_date")]
 FIELDS = [f for _, f in COLUMNS]
-HEADERS = {f: h for h, f in COLUMNS}
+READ_FIELDS = FIELDS + [f for _, f in READ_ONLY_COLUMNS]
+HEADERS = {f: h for h, f in COLUMNS + READ_ONLY_COLUMNS}
 REQUIRED = ("household_number", "micro_grid_code", "address", "name", "relation", "id_number")
 # Headers other counties' templates use for the same columns.
 _ALIASES = {"身份证号码": "id_number", "公民身份号码": "id_number", "手机号": "phone", "手机号码": "phone",
-            "电话": "phone", "与户主关系名称": "relation", "户主关系": "relation"}
-_HEADER_FIELDS = {h: f for h, f in COLUMNS} | _ALIASES
+            "电话": "phone", "与户主关系名称": "relation", "户主关系": "relation", "出生年月日": "birth_date",
+            "出生年月": "birth_date", "生日": "birth_date", "村（居）": "village", "村（居委会）": "village",
+            "乡镇": "township", "乡镇街道": "township", "村": "village", "社区": "village"}
+_HEADER_FIELDS = dict(COLUMNS + READ_ONLY_COLUMNS) | _ALIASES
 # Excel keeps 15 significant digits of a number, so an 18-digit code typed as a number has lost its tail.
 _DIGIT_CODES = ("id_number", "micro_grid_code")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 _MICRO_GRID_CODE = re.compile(r"^\d{18}$")
 _TEXT_COLUMNS = ("household_number", "micro_grid_code", "id_number", "phone")
+# Full-width digits and letters (１２３, Ｘ) typed with a Chinese input method are the same characters to a clerk.
+_WIDTH_FOLDED = _TEXT_COLUMNS
+# Excel counts days from 1899-12-30 (its 1900 leap-year bug included); a birth date is between these serials.
+_EXCEL_DAY_ZERO = date(1899, 12, 30)
+_SERIALS = (1, 80000)
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_AREA_NAME_COLUMNS = (("township", 9), ("village", 12), ("grid", 15))  # name column, length of its code
 
 _RELATION_BY_TEXT = {label: relation for relation, label in RELATION_LABELS.items()} | {r.value: r for r in Relation}
 _RELATION_CHOICES = "、".join(RELATION_LABELS.values())
@@ -75,6 +92,7 @@ class Report(BaseModel):
     households: int  # distinct 户号
     residents: int   # distinct valid ID numbers
     problems: list[Problem] = []
+    warnings: list[Problem] = []  # worth a look, but the file imports
 
     @computed_field
     @property
@@ -88,10 +106,16 @@ class Report(BaseModel):
 # --- reading -------------------------------------------------------------------------------------------------
 
 def read_file(filename: str, content: bytes) -> list[dict]:
-    """Rows of the first sheet (or the CSV) as dicts of field names, each with its spreadsheet `row` number.
+    return read_sheet(filename, content)[0]
+
+
+def read_sheet(filename: str, content: bytes) -> tuple[list[dict], list[str]]:
+    """Rows of the first sheet (or the CSV) as dicts of field names, each with its spreadsheet `row` number, and
+    the headers of the columns no field is read from.
 
     Cells are stripped text or None. An ID number or micro-grid code stored as a number is kept as the number,
-    so that `validate_rows` can say what happened to it instead of reporting a wrong check digit.
+    so that `validate_rows` can say what happened to it instead of reporting a wrong check digit; a date stays a
+    date or a number (an Excel serial) for the same reason.
     """
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension == "xlsx":
@@ -105,23 +129,27 @@ def read_file(filename: str, content: bytes) -> list[dict]:
     if header is None:
         raise ValidationFailed("文件是空的", field="file", code="import.empty_file")
     positions: dict[str, int] = {}
+    unknown: list[str] = []
     for position, title in enumerate(header[1]):
         name = _HEADER_FIELDS.get(_normalise_header(title))
         if name and name not in positions:
             positions[name] = position
+        elif name is None and _normalise_header(title):
+            unknown.append(str(title).strip())
     missing = [HEADERS[f] for f in REQUIRED if f not in positions]
     if missing:
         raise ValidationFailed(f"缺少必填列：{'、'.join(missing)}", field=missing[0], code="import.missing_column")
 
+    fields = FIELDS + [f for _, f in READ_ONLY_COLUMNS if f in positions]  # a column the sheet has
     rows = []
     for number, values in records:
         row = {"row": number}
-        for name in FIELDS:
+        for name in fields:
             position = positions.get(name)
             row[name] = _cell(name, values[position] if position is not None and position < len(values) else None)
-        if any(row[name] is not None for name in FIELDS):
+        if any(row[name] is not None for name in fields):
             rows.append(row)
-    return rows
+    return rows, unknown
 
 
 def _normalise_header(title) -> str:
@@ -136,30 +164,31 @@ def _cell(name: str, value):
         return None
     if isinstance(value, bool):
         return str(value)
+    if isinstance(value, (date, datetime)):
+        return value if name == "birth_date" else value.isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (int, float)):
-        return value if name in _DIGIT_CODES else str(value)
+        return value if name in _DIGIT_CODES + ("birth_date",) else str(value)
     text = str(value).strip()
+    if name in _WIDTH_FOLDED:
+        text = unicodedata.normalize("NFKC", text).strip()
     return text or None
 
 
 def _xlsx_records(content: bytes):
-    import openpyxl
+    # calamine (Rust) reads a county's sheet of a quarter of a million rows in seconds; openpyxl took minutes.
+    from python_calamine import CalamineWorkbook
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheet = workbook.get_sheet_by_index(0)
+        values = sheet.to_python(skip_empty_area=False)
     except Exception:  # any failure to parse an upload means the same thing to the user
         raise ValidationFailed("无法读取该 Excel 文件，请确认是 .xlsx 格式", field="file",
                                code="import.unreadable_file") from None
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some programs write a wrong sheet size; read what is really there
-        # Read-only sheets yield an empty tuple for a missing row, so counting keeps the row numbers right.
-        records = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
-    finally:
-        workbook.close()
-    return iter(records)
+    first = (sheet.start or (0, 0))[0] + 1  # the sheet's rows as Excel numbers them
+    return ((number, [None if v == "" else v for v in row]) for number, row in enumerate(values, first))
 
 
 def _csv_records(content: bytes):
@@ -178,12 +207,15 @@ def _csv_records(content: bytes):
 
 # --- validating ----------------------------------------------------------------------------------------------
 
-def validate_rows(rows: list[dict], known_micro_grids: set[str]) -> Report:
+def validate_rows(rows: list[dict], known_micro_grids: set[str], area_names: dict[str, str] | None = None,
+                  unknown_columns: list[str] = ()) -> Report:
+    """Every problem of the rows. With `area_names` (code → name), the township, village and grid names must be
+    those of the micro-grid code's areas."""
     problems: list[tuple[int, int, Problem]] = []
 
     def report(row_number: int, name: str, value, reason: str) -> None:
         problem = Problem(row=row_number, column=HEADERS[name], value_masked=_mask(name, value), reason=reason)
-        problems.append((row_number, FIELDS.index(name), problem))
+        problems.append((row_number, READ_FIELDS.index(name), problem))
 
     rows_by_id: dict[str, list[int]] = {}
     households: dict[str, list[tuple[int, dict]]] = {}
@@ -198,6 +230,7 @@ def validate_rows(rows: list[dict], known_micro_grids: set[str]) -> Report:
                 report(number, name, text, f"不能超过{limit}个字")
 
         raw_id = row.get("id_number")
+        raw_id = _folded(raw_id) if isinstance(raw_id, str) else raw_id
         if _stored_as_number(raw_id):
             report(number, "id_number", raw_id, "身份证号被存成了数字，后几位已丢失；请把该列设为文本格式后重新填写")
         elif _text(raw_id) is not None:
@@ -215,6 +248,7 @@ def validate_rows(rows: list[dict], known_micro_grids: set[str]) -> Report:
             report(number, "relation", relation, f"与户主关系只能填：{_RELATION_CHOICES}")
 
         code = row.get("micro_grid_code")
+        code = _folded(code) if isinstance(code, str) else code
         if _stored_as_number(code):
             report(number, "micro_grid_code", code, "微网格编码被存成了数字，后几位已丢失；请把该列设为文本格式后重新填写")
         elif _text(code) is not None:
@@ -222,8 +256,16 @@ def validate_rows(rows: list[dict], known_micro_grids: set[str]) -> Report:
                 report(number, "micro_grid_code", code, "微网格编码应为18位数字")
             elif _text(code) not in known_micro_grids:
                 report(number, "micro_grid_code", code, "微网格编码不存在")
+            elif area_names:
+                for name, length in _AREA_NAME_COLUMNS:
+                    typed, expected = _name(row.get(name)), area_names.get(_text(code)[:length])
+                    if typed is not None and expected is not None and typed != _name(expected):
+                        report(number, name, row.get(name),
+                               f"{HEADERS[name]}名称与微网格编码不符：编码 {_text(code)} 属于「{expected}」")
 
-        household_number = _text(row.get("household_number"))
+        _check_birth_date(number, row.get("birth_date"), _text(raw_id), report)
+
+        household_number = _folded(row.get("household_number"))
         if household_number is not None:
             households.setdefault(household_number, []).append((number, row))
 
@@ -237,8 +279,45 @@ def validate_rows(rows: list[dict], known_micro_grids: set[str]) -> Report:
         _check_household(household_number, members, report)
 
     problems.sort(key=lambda p: (p[0], p[1]))
+    warnings = [Problem(row=1, column=title, reason=f"未识别的列「{title}」，该列内容不会导入") for title in unknown_columns]
     return Report(total_rows=len(rows), households=len(households), residents=len(rows_by_id),
-                  problems=[p for _, _, p in problems])
+                  problems=[p for _, _, p in problems], warnings=warnings)
+
+
+def _name(value) -> str | None:
+    text = _text(value)
+    return re.sub(r"\s+", "", text) if text is not None else None
+
+
+def birth_date_of(value) -> date | None:
+    """A birth-date cell as a date: a date, an Excel serial number, or text like 1990-05-03, 1990/5/3, 1990年5月3日,
+    19900503; None when it is none of these."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if _SERIALS[0] <= value < _SERIALS[1]:
+            return _EXCEL_DAY_ZERO + timedelta(days=int(value))
+        value = str(int(value)) if float(value).is_integer() else str(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    found = _DATE_TEXT.match(text) or (re.match(r"^(\d{4})(\d{2})(\d{2})$", text))
+    if not found:
+        return None
+    try:
+        return date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return None
+
+
+def _check_birth_date(number: int, value, id_number: str | None, report) -> None:
+    if value is None:
+        return
+    born = birth_date_of(value)
+    if born is None:
+        report(number, "birth_date", None, "出生日期无法识别，请填写如 1990-05-03 的日期")
+    elif id_number is not None and idnumber.is_valid(id_number) and idnumber.birth_date(id_number) != born:
+        report(number, "birth_date", None, f"出生日期（{born.isoformat()}）与身份证号中的出生日期不符")
 
 
 def _check_household(household_number: str, members: list[tuple[int, dict]], report) -> None:
@@ -272,8 +351,14 @@ def _text(value) -> str | None:
     return text or None
 
 
-def _phone(value) -> str | None:
+def _folded(value) -> str | None:
+    """A code typed with full-width digits or letters as the plain ones (１２３Ｘ → 123X)."""
     text = _text(value)
+    return unicodedata.normalize("NFKC", text).strip() or None if text is not None else None
+
+
+def _phone(value) -> str | None:
+    text = _folded(value)
     return re.sub(r"[\s\-]", "", text) if text is not None else None
 
 
@@ -281,6 +366,8 @@ def _mask(name: str, value) -> str | None:
     text = _text(value)
     if text is None:
         return None
+    if name in ("township", "village", "grid"):
+        return text  # the names of places, not of people
     if name == "id_number":
         if _stored_as_number(value) and "e" in text.lower():
             text = str(int(float(text)))
@@ -300,18 +387,18 @@ def group_households(rows: list[dict]) -> list[dict]:
     """Rows that passed `validate_rows`, as HouseholdIn-shaped dicts in the order their 户号 first appears."""
     households: dict[str, dict] = {}
     for row in rows:
-        number = _text(row["household_number"])
+        number = _folded(row["household_number"])
         household = households.get(number)
         if household is None:
             household = households[number] = {
                 "household_number": number,
-                "micro_grid_code": _text(row["micro_grid_code"]),
+                "micro_grid_code": _folded(row["micro_grid_code"]),
                 "address": _text(row["address"]),
                 "residents": [],
             }
         household["residents"].append({
             "name": _text(row["name"]),
-            "id_number": idnumber.normalise(_text(row["id_number"])),
+            "id_number": idnumber.normalise(_folded(row["id_number"])),
             "relation": _RELATION_BY_TEXT[_text(row["relation"])].value,
             "phone": _phone(row.get("phone")),
             "religion": _text(row.get("religion")),
@@ -367,7 +454,7 @@ def write_xlsx(rows: list[dict], path_or_buffer) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("户籍人口")
     sheet.freeze_panes = "A2"
-    for position, (header, name) in enumerate(COLUMNS, 1):
+    for position, (_, name) in enumerate(COLUMNS, 1):
         sheet.column_dimensions[get_column_letter(position)].width = 22 if name in _TEXT_COLUMNS + ("address",) else 12
     bold = Font(bold=True)
     heading = []

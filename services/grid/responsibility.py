@@ -4,50 +4,10 @@ its owner department, handling deadline and whether it must be verified on site 
 Items are versioned: an edit stores a new version and the old one stays, because a case keeps the version it was
 opened under; changing a deadline today must not make yesterday's cases late or early.
 """
-from typing import Annotated
+from shared.clock import DayKind
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from .deadlines import DayKind, DeadlineRule
-
-CATEGORIES = {
-    "dispute": "矛盾纠纷",
-    "public_order": "治安隐患",
-    "safety": "安全隐患",
-    "environment": "环境卫生",
-    "livelihood": "民生服务诉求",
-    "special_groups": "特殊人群动态",
-    "public_opinion": "社情民意",
-    "illegal_building": "违建/违规经营",
-    "public_health": "公共卫生",
-    "other": "其他",
-}
-# The category whose cases may be referred to the mediation service.
-DISPUTE = "dispute"
-# The category a resident's service order is handled under (群众点单 is a 民生服务诉求).
-LIVELIHOOD = "livelihood"
-
-ItemCode = Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z_]+$", description="category.item, e.g. safety.fire")]
-
-
-class ResponsibilityItemIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    code: ItemCode
-    name: Annotated[str, Field(min_length=2, max_length=40, description="事项名称")]
-    owner_department: Annotated[str, Field(min_length=2, max_length=40, description="责任部门")]
-    deadline: DeadlineRule
-    verify_on_site: bool = Field(default=True, description="办结前是否须网格员现场核查")
-    active: bool = True
-
-    @model_validator(mode="after")
-    def _known_category(self):
-        if self.category not in CATEGORIES:
-            raise ValueError(f"事项大类应为以下之一：{'、'.join(CATEGORIES)}")
-        return self
-
-    @property
-    def category(self) -> str:
-        return self.code.split(".", 1)[0]
+from .api.codes import CATEGORIES
+from .api.rpc import DeadlineRule, ResponsibilityItemIn
 
 
 def snapshot(item: dict) -> dict:

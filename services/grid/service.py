@@ -11,7 +11,18 @@ from shared.errors import ValidationFailed
 from shared.service import ReliableService, rpc
 from shared.storage import Storage
 
-from . import affairs, commands
+from . import (
+    affairs,
+    commands,
+    emergency_roster,
+    holiday_calendar,
+    places_commands,
+    places_figures,
+    places_import,
+    population,
+    video_coverage,
+)
+from .places_commands import subject_of
 from .store import GridStore
 
 
@@ -107,6 +118,11 @@ class GridService(ReliableService):
         return commands.list_residents(self.db, household_id, area_code, page, page_size, sort)
 
     @rpc
+    def count_population(self, area_code: str) -> dict:
+        """Households, residents and residents aged 18 or over in an area (counts only), e.g. for a quorum."""
+        return population.count_population(self.db, area_code)
+
+    @rpc
     def check_coverage(self, area_code: str) -> dict:
         return commands.check_coverage(self.db, area_code)
 
@@ -149,6 +165,18 @@ class GridService(ReliableService):
     @rpc
     def get_import_job(self, job_id: str) -> dict:
         return commands.get_import_job(self.db, job_id)
+
+    # for the emergency service -----------------------------------------------------------------------------
+    @rpc
+    def emergency_roster(self, area_codes: list[str]) -> dict:
+        """The grids (with workers) and households of activated areas, with the ids of residents listed for
+        assisted evacuation: ids only, never why."""
+        return emergency_roster.roster(self.db, area_codes)
+
+    @rpc
+    def visit_list(self, household_ids: list[str]) -> dict:
+        """Household number, address and masked names (head, those to help out) for the caller's grids."""
+        return emergency_roster.visit_list(self.db, household_ids)
 
     # grid affairs: the responsibility catalogue --------------------------------------------------------------
     @rpc
@@ -241,6 +269,157 @@ class GridService(ReliableService):
         """What the minute timer does; `as_of` (tests only) sweeps as if it were that time."""
         return affairs.sweep_deadlines(self.db, as_of)
 
+    # the holiday calendar (节假日安排) ------------------------------------------------------------------------
+    @rpc
+    def holiday_year(self, year: int) -> dict:
+        """A year's days off and working weekend days as the suite counts them, their source, and its notices."""
+        return holiday_calendar.year_view(self.db, year)
+
+    @rpc
+    def preview_holiday_notice(self, payload: dict) -> dict:
+        """What loading a notice ({text} or {year, holidays, workdays}) would change; nothing is stored."""
+        return holiday_calendar.preview(self.db, payload)
+
+    @rpc
+    def load_holiday_notice(self, payload: dict) -> dict:
+        """Load a year's State Council notice (county only); open deadlines it moves are computed again, once."""
+        return holiday_calendar.load(self.db, payload)
+
+    @timer(interval=60, eager=True)
+    def keep_holiday_calendar(self):
+        holiday_calendar.apply(self.db)
+
     @rpc
     def affairs_figures(self, area_code=None, since: str = "", until: str = "", as_of=None) -> dict:
         return affairs.affairs_figures(self.db, area_code, since, until, as_of)
+
+    # places: governance centres and service facilities (subject governance_centre or service_facility) ----------
+    @rpc
+    def places_reference(self) -> dict:
+        """The code tables of places with their Chinese labels, and the video freshness window."""
+        return places_commands.reference()
+
+    @rpc
+    def register_place(self, subject: str, payload: dict) -> dict:
+        """Register the centre of an area or the facility of a village; the same area again changes it."""
+        return places_commands.register(self.db, subject_of(subject), payload)
+
+    @rpc
+    def change_place(self, subject: str, place_id: str, payload: dict) -> dict:
+        return places_commands.change(self.db, subject_of(subject), place_id, payload)
+
+    @rpc
+    def get_place(self, subject: str, place_id: str) -> dict:
+        """The place, the current checklist items that apply to it, and its latest inspections."""
+        return places_commands.get(self.db, subject_of(subject), place_id)
+
+    @rpc
+    def list_places(self, subject: str, area_code=None, level=None, status=None, active=None, page=1,
+                    page_size=20) -> dict:
+        return places_commands.list_places(self.db, subject_of(subject), area_code, level, status, active, page,
+                                           page_size)
+
+    @rpc
+    def get_checklist(self, subject: str) -> dict:
+        return places_commands.get_checklist(self.db, subject_of(subject))
+
+    @rpc
+    def save_checklist(self, subject: str, payload: dict) -> dict:
+        """A new checklist version (county only); every place is judged against it from now on."""
+        return places_commands.save_checklist(self.db, subject_of(subject), payload)
+
+    @rpc
+    def record_inspection(self, subject: str, place_id: str, payload: dict) -> dict:
+        """An inspection by the caller under the current checklist, every applicable item judged."""
+        return places_commands.record_inspection(self.db, subject_of(subject), place_id, payload)
+
+    @rpc
+    def get_inspection(self, inspection_id: str) -> dict:
+        return places_commands.get_inspection(self.db, inspection_id)
+
+    @rpc
+    def list_inspections(self, area_code=None, subject=None, passed=None, page=1, page_size=20) -> dict:
+        return places_commands.list_inspections(self.db, area_code, subject, passed, page, page_size)
+
+    @rpc
+    def attach_inspection_photo(self, inspection_id: str, item_code, filename: str, content_base64: str) -> dict:
+        return places_commands.attach_photo(self.db, inspection_id, item_code, filename, content_base64)
+
+    @rpc
+    def read_inspection_photo(self, inspection_id: str, file_id: str) -> dict:
+        return places_commands.read_photo(self.db, inspection_id, file_id)
+
+    # places: key areas and their video points (雪亮工程) ---------------------------------------------------------
+    @rpc
+    def register_key_area(self, payload: dict) -> dict:
+        """Register a key area; the same name in the same area again changes it."""
+        return video_coverage.register_key_area(self.db, payload)
+
+    @rpc
+    def change_key_area(self, key_area_id: str, payload: dict) -> dict:
+        return video_coverage.change_key_area(self.db, key_area_id, payload)
+
+    @rpc
+    def get_key_area(self, key_area_id: str) -> dict:
+        return video_coverage.get_key_area(self.db, key_area_id)
+
+    @rpc
+    def list_key_areas(self, area_code=None, kind=None, covered=None, page=1, page_size=20) -> dict:
+        return video_coverage.list_key_areas(self.db, area_code, kind, covered, page, page_size)
+
+    @rpc
+    def register_video_point(self, key_area_id: str, payload: dict) -> dict:
+        """Register a video point on a key area by its code (a known code moves here), with an optional check."""
+        return video_coverage.register_video_point(self.db, key_area_id, payload)
+
+    @rpc
+    def change_video_point(self, video_point_id: str, payload: dict) -> dict:
+        return video_coverage.change_video_point(self.db, video_point_id, payload)
+
+    @rpc
+    def record_video_check(self, video_point_id: str, payload: dict) -> dict:
+        """A point's online state found at a check; an older check than the last one known changes nothing."""
+        return video_coverage.record_check(self.db, video_point_id, payload)
+
+    @rpc
+    def record_video_checks(self, payload: dict) -> dict:
+        """The video platform's report of many points' states by code."""
+        return video_coverage.record_checks(self.db, payload)
+
+    @rpc
+    def list_video_points(self, area_code=None, online=None, page=1, page_size=50) -> dict:
+        return video_coverage.list_points(self.db, area_code, online, page, page_size)
+
+    @timer(interval=300)
+    def lapse_video_coverage(self):
+        video_coverage.sweep(self.db)
+        places_figures.refresh_gauges(self.db)
+
+    @rpc
+    def sweep_video_coverage(self, as_of: str | None = None) -> dict:
+        """What the five-minute timer does; `as_of` (tests only) sweeps as if it were that time."""
+        return video_coverage.sweep(self.db, as_of)
+
+    # places: figures and imports -----------------------------------------------------------------------------
+    @rpc
+    def places_figures(self, area_code=None) -> dict:
+        """规范化建成率, 达标率 and 覆盖率 of an area and of each area below it, with definitions and counts."""
+        return places_figures.figures(self.db, area_code)
+
+    @rpc
+    def import_places_file(self, job_id: str, kind: str, filename: str, content_base64: str,
+                           dry_run: bool = True) -> dict:
+        """Import a register of places (.xlsx/.csv); progress and report readable with get_places_import."""
+        return places_import.import_file(self.db, job_id, kind, filename, content_base64, dry_run)
+
+    @rpc
+    def import_place_rows(self, kind: str, rows: list[dict], dry_run: bool = True) -> dict:
+        return places_import.import_rows(self.db, kind, rows, dry_run)
+
+    @rpc
+    def get_places_import(self, job_id: str) -> dict:
+        return places_import.get_job(self.db, job_id)
+
+    @rpc
+    def places_import_template(self, kind: str) -> dict:
+        return places_import.template(kind)

@@ -12,9 +12,10 @@ from shared import clock, config
 from shared.mongo import ASC, Index
 from shared.pii import PiiCipher
 
-from . import responsibility
+from . import checklists, responsibility
 from .affairs_store import AffairsStore
 from .domain import PERSONAL_FIELDS, Area
+from .places_store import PlaceStore
 
 ENCRYPTED = PERSONAL_FIELDS  # id_number, phone, religion, health, special_group
 
@@ -44,15 +45,18 @@ class GridStore:
         Index("resident_requests", [("tracking_code", ASC)], unique=True),
         Index("resident_requests", [("area_path", ASC), ("submitted_at", ASC)]),
         *AffairsStore.INDEXES,
+        *PlaceStore.INDEXES,
     ]
 
     def __init__(self, db):
         self.db = db
         self.cipher = PiiCipher(*config.pii_keys())
         self.affairs = AffairsStore(db, self.cipher)
+        self.places = PlaceStore(db)
 
     def on_start(self) -> None:
         self.affairs.seed_items(responsibility.default_versions(clock.now()))
+        self.places.seed_checklists(checklists.default_versions(clock.now()))
 
     # areas -------------------------------------------------------------------------------------------
     def get_area(self, code: str, session=None) -> Area | None:
@@ -78,6 +82,11 @@ class GridStore:
         total = self.db.areas.count_documents(query)
         return page_of(lambda: [_area_fields(d) for d in self.db.areas.find(query).sort("_id", ASC)
                                 .skip((page - 1) * page_size).limit(page_size)], total, page, page_size)
+
+    def names_of_kinds(self, kinds: tuple[str, ...], scope_query: dict) -> dict[str, str]:
+        """code → name of every area of the kinds within the scope (an import checks the names a sheet typed)."""
+        return {d["_id"]: d["name"] for d in self.db.areas.find({"kind": {"$in": list(kinds)},
+                                                                 **_path_query(scope_query)}, {"name": 1})}
 
     def codes_of_kind(self, kind: str, scope_query: dict) -> list[str]:
         return [d["_id"] for d in self.db.areas.find({"kind": kind, **_path_query(scope_query)}, {"_id": 1})]
@@ -195,8 +204,47 @@ class GridStore:
             out[field] = self.cipher.decrypt(field, doc.get(field))
         return out
 
+    def population(self, area_code: str, born_by: int) -> dict:
+        """Households, residents and residents born in or before `born_by` registered in an area."""
+        where = {"area_path": area_code}
+        return {"households": self.db.households.count_documents(where),
+                "residents": self.db.residents.count_documents(where),
+                "adults": self.db.residents.count_documents({**where, "birth_year": {"$lte": born_by}})}
+
     def record_personal_data_read(self, entry: dict) -> None:
         self.db.personal_data_reads.insert_one({**entry, "at": clock.now()})
+
+    # for the emergency service (emergency_roster.py) ---------------------------------------------------------
+    def areas_of_kind_under(self, codes: list[str], kind: str) -> list[dict]:
+        return list(self.db.areas.find({"path": {"$in": codes}, "kind": kind}, {"name": 1, "path": 1, "code": 1})
+                    .sort("_id", ASC))
+
+    def workers_of_grids(self, grid_codes: list[str]) -> list[dict]:
+        return [self._worker_out(d) for d in self.db.grid_workers.find({"grid_codes": {"$in": grid_codes}})
+                .sort("_id", ASC)]
+
+    def households_under(self, codes: list[str]) -> list[dict]:
+        return list(self.db.households.find({"area_path": {"$in": codes}}, {"area_path": 1}).sort("_id", ASC))
+
+    def households_by_ids(self, ids: list[str], scope_query: dict) -> list[dict]:
+        return list(self.db.households.find({"_id": {"$in": ids}, **scope_query},
+                                            {"household_number": 1, "address": 1, "area_path": 1})
+                    .sort("household_number", ASC))
+
+    def _flags(self, query: dict) -> list[dict]:
+        """Residents with only what deciding on assisted evacuation needs, the two fields decrypted here."""
+        return [{"resident_id": d["_id"], "household_id": d["household_id"], "name": d["name"],
+                 "relation": d["relation"], "special_group": self.cipher.decrypt("special_group", d.get("special_group")),
+                 "health": self.cipher.decrypt("health", d.get("health"))}
+                for d in self.db.residents.find(query, {"household_id": 1, "name": 1, "relation": 1,
+                                                        "special_group": 1, "health": 1})
+                .sort([("household_id", ASC), ("relation_rank", ASC), ("_id", ASC)])]
+
+    def resident_flags_under(self, codes: list[str]) -> list[dict]:
+        return self._flags({"area_path": {"$in": codes}})
+
+    def resident_flags_of(self, household_ids: list[str]) -> list[dict]:
+        return self._flags({"household_id": {"$in": household_ids}})
 
     # residents' requests ----------------------------------------------------------------------------------
     def insert_resident_request(self, request: dict, session) -> None:
