@@ -1,9 +1,11 @@
 """The gateway's HTTP entrypoint: JSON in and out, typed errors mapped to {code, message, field} with their status,
-and route metadata kept on the entrypoint so contracts/openapi.yaml is generated from the routes themselves."""
+and route metadata kept on the entrypoint so contracts/openapi.yaml is generated from the routes themselves.
+
+Before a worker runs, each request passes the edge in this order: the shared rate limit (throttle.py), the input
+bounds (bounds.py), the access token and its session (caller.py), and for sign-in the wait its recent failures
+earned. Nothing of it holds a worker."""
 import json
 import logging
-import os
-import time
 from functools import partial
 
 import eventlet
@@ -11,20 +13,17 @@ from eventlet.event import Event
 from kombu.exceptions import OperationalError
 from nameko.exceptions import UnknownService
 from nameko.web.handlers import HttpRequestHandler
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from shared.errors import NotFound, TooManyRequests, Unavailable, ValidationFailed, XiangzhiError
 from shared.storage import Storage
 
-from .accounts import RateLimiter
-from .caller import context_for
+from . import bounds
+from .caller import Caller, context_for
+from .throttle import Throttle
 
 log = logging.getLogger(__name__)
-# Per client address; generous for people, tight enough that one script cannot take the gateway down.
-LIMITER = RateLimiter(rate=float(os.environ.get("RATE_LIMIT_PER_SECOND", "30")),
-                      burst=int(os.environ.get("RATE_LIMIT_BURST", "120")))
-# The residents' channel has no account behind it: a handful of requests, then one a minute per address.
-PUBLIC_LIMITER = RateLimiter(rate=1 / 60, burst=int(os.environ.get("PUBLIC_RATE_LIMIT_BURST", "10")))
 
 
 def json_response(payload, status: int = 200, headers: dict | None = None) -> Response:
@@ -40,22 +39,30 @@ class Route(HttpRequestHandler):
     def __init__(self, method, url, summary: str = "", body=None, query: dict | None = None,
                  tag: str = "registry", status: int = 200, permission: str | None = None,
                  audit: str | None = None, public_write: bool = False, upload: dict | None = None,
-                 produces: str | None = None, **kwargs):
+                 produces: str | None = None, response=None, signin: bool = False, **kwargs):
         super().__init__(method, url, expected_exceptions=(XiangzhiError,), **kwargs)
-        # upload: the form fields beside `file` of a multipart route; produces: a non-JSON response type.
+        # upload: the form fields beside `file` of a multipart route; produces: a non-JSON response type;
+        # body and response: the pydantic models of what a client sends and gets (for contracts/openapi.yaml);
+        # signin: the route checks a password, so its caller first waits for the failures before (throttle.py).
         self.spec = {"summary": summary, "body": body, "query": query or {}, "tag": tag, "status": status,
                      "permission": permission, "audit": audit, "public_write": public_write,
-                     "upload": upload, "produces": produces}
+                     "upload": upload, "produces": produces, "response": response, "signin": signin}
 
     def handle_request(self, request):
         request.shallow = False
         context = {}
         try:
             client = request.remote_addr or "-"
-            if not LIMITER.allow(client, time.monotonic()) or (
-                    self.spec["public_write"] and not PUBLIC_LIMITER.allow(client, time.monotonic())):
+            bearer = request.headers.get("Authorization", "")
+            token = bearer[7:].strip() if bearer[:7].lower() == "bearer " else None
+            if not self._provider(Throttle).allow(client, self.spec["public_write"], token):
                 raise TooManyRequests()
-            context_for(request, self.spec["permission"], context)
+            self._check_input(request)
+            context_for(request, self.spec["permission"], context,
+                        self._provider(Caller).session_check(self._storage().store))
+            if self.spec["signin"]:
+                body = request.xz_json or {}
+                eventlet.sleep(self._provider(Throttle).signin_wait(str(body.get("username", "")), client))
             args, kwargs = self.get_entrypoint_parameters(request)
             self.check_signature(args, kwargs)
             event = Event()
@@ -68,11 +75,30 @@ class Route(HttpRequestHandler):
         response.headers["X-Request-Id"] = context.get("correlation_id", "")
         return response
 
+    def _check_input(self, request) -> None:
+        bounds.check_query(request)
+        bounds.check_path(getattr(request, "path_values", None))
+        bounds.check_length(request, self.spec["upload"] is not None)
+        request.xz_json = None
+        if self.spec["upload"] is not None:
+            bounds.check_form(request)
+        elif request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            request.xz_json = bounds.parse_json(request)
+            if request.xz_json is not None:
+                if "plain_fields" not in self.__dict__:
+                    self.plain_fields = bounds.plain_fields(self.spec["body"])
+                bounds.check_plain_values(request.xz_json, self.plain_fields)
+
+    def _provider(self, cls):
+        """One of the container's providers (the store, the throttle, the caller), found once."""
+        found = self.__dict__.setdefault("_providers", {})
+        if cls not in found:
+            found[cls] = next(d for d in self.container.dependencies if isinstance(d, cls))
+        return found[cls]
+
     def _storage(self) -> Storage:
-        """The gateway's own store, found once among the container's providers."""
-        if not hasattr(self, "_found_storage"):
-            self._found_storage = next(d for d in self.container.dependencies if isinstance(d, Storage))
-        return self._found_storage
+        """The gateway's own store."""
+        return self._provider(Storage)
 
     def _audit(self, request, context: dict, response) -> None:
         writes = request.method not in ("GET", "HEAD", "OPTIONS")
@@ -104,6 +130,9 @@ class Route(HttpRequestHandler):
     def response_from_exception(self, exc):
         if isinstance(exc, XiangzhiError):
             return json_response(exc.to_dict(), exc.status)
+        if isinstance(exc, RequestEntityTooLarge):
+            error = ValidationFailed("请求体过大", field="body", code="request.too_large")
+            return json_response(error.to_dict(), error.status)
         if isinstance(exc, (UnknownService, eventlet.Timeout, OperationalError, ConnectionError)):
             return json_response(Unavailable().to_dict(), 503)
         log.error("unexpected error in gateway route %s %s: %s", self.method, self.url, type(exc).__name__)
@@ -114,33 +143,23 @@ route = Route.decorator
 
 
 def _body_or_empty(request) -> dict:
-    try:
-        body = json.loads(request.get_data(as_text=True) or "{}")
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
+    return getattr(request, "xz_json", None) or {}
 
 
 def json_body(request) -> dict:
-    if not request.data:
-        return {}
-    try:
-        body = json.loads(request.get_data(as_text=True))
-    except ValueError:
-        raise ValidationFailed("请求体不是有效的JSON", field="body", code="request.bad_json") from None
-    if not isinstance(body, dict):
-        raise ValidationFailed("请求体应为JSON对象", field="body", code="request.bad_json")
-    return body
+    """The request's JSON object, as the edge checked it (bounds.parse_json); {} without a body."""
+    body = getattr(request, "xz_json", None)
+    if body is None and request.data:
+        body = bounds.parse_json(request)
+    return dict(body or {})
 
 
 def query_int(request, name: str, default: int) -> int:
+    """An integer query parameter; `page` and `page_size` within the paging bounds, anything else within 10^15."""
     value = request.args.get(name)
     if value in (None, ""):
         return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ValidationFailed("应为整数", field=name) from None
+    return bounds.bounded_int(name, value)
 
 
 def query_bool(request, name: str, default: bool) -> bool:
@@ -170,3 +189,8 @@ def upload(request, limit: int) -> tuple[str, bytes]:
     if len(content) > limit:
         raise ValidationFailed(f"文件过大（上限{limit // 1024 // 1024}MB）", field="file", code="file.too_large")
     return part.filename, content
+
+
+def paging(request, page_size: int = 20) -> dict:
+    """`page` and `page_size` of a list request, as keyword arguments of the service's list method."""
+    return {"page": query_int(request, "page", 1), "page_size": query_int(request, "page_size", page_size)}

@@ -1,48 +1,58 @@
-"""The gateway's service layer for accounts: sign-in with lock-out, token refresh with rotation, password
-changes, staff and grant management, and the audit log's search and verification."""
+"""The gateway's service layer for accounts: sign-in (slowed down, never locked), sessions with token refresh and
+rotation, sign-out, password changes, staff and grant management with disabling, and the audit log's search and
+verification.
+
+Every token names its session and the account's token version; a grant change, a password change, disabling the
+account or a reused refresh token moves the version on, and signing out ends the session, so the tokens issued
+before stop working at the next check (caller.SessionCheck)."""
 from datetime import datetime, timezone
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from shared import clock, tokens
-from shared.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed, from_pydantic, parse
+from shared.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed, from_pydantic, parse
 from shared.paging import page_request
 
 from . import accounts, audit
 from .accounts import AccountIn, Grant
+from .api.events import AuditHeadAnchored
+from .bodies import GrantsIn
 
+# One answer for an unknown name, a wrong password and a disabled account, so none of them can be told apart.
 WRONG = "用户名或密码错误"
 
 
-def _tokens_for(store, account: dict) -> dict:
+def _tokens_for(store, account: dict, session_id: str | None = None) -> dict:
+    version = account.get("token_version", 0)
+    if session_id is None:
+        session_id = store.start_session(account["_id"], clock.now() + tokens.LIFETIME[tokens.REFRESH])
     claims = {"username": account["username"], "name": account["display_name"], "grants": account["grants"],
-              "must_change_password": account.get("must_change_password", False)}
+              "must_change_password": account.get("must_change_password", False), "sid": session_id, "ver": version}
     access, _ = tokens.issue(account["_id"], tokens.ACCESS, claims)
-    refresh, refresh_claims = tokens.issue(account["_id"], tokens.REFRESH)
-    store.remember_refresh(refresh_claims["jti"], account["_id"],
+    refresh, refresh_claims = tokens.issue(account["_id"], tokens.REFRESH, {"sid": session_id, "ver": version})
+    store.remember_refresh(refresh_claims["jti"], account["_id"], session_id,
                            datetime.fromtimestamp(refresh_claims["exp"], timezone.utc))
     return {"access_token": access, "refresh_token": refresh, "token_type": "Bearer",
             "expires_in": int(tokens.LIFETIME[tokens.ACCESS].total_seconds()),
             "must_change_password": claims["must_change_password"], "account": present(account)}
 
 
-def login(store, username: str, password: str, ip: str | None) -> dict:
-    now = clock.now()
+def login(store, throttle, username: str, password: str, ip: str | None) -> dict:
+    """The waiting for earlier failures is done before the worker runs (http.Route); here the password is checked
+    and a failure counted. Unknown, disabled and wrong are one answer, in the same time (a dummy hash is checked)."""
     account = store.account_by_username(username.strip().lower())
+    matches = store.password_matches(account, password)
 
     def record(outcome: str):
         store.append_audit({"actor": {"id": account["_id"] if account else None, "username": username[:40],
                                       "ip": ip}, "action": "auth.login", "outcome": outcome})
 
-    if account and accounts.is_locked(account, now):
-        record("locked")
-        raise Forbidden(f"账号已锁定，请{accounts.LOCK_MINUTES}分钟后再试或联系管理员", code="auth.locked")
-    if not store.password_matches(account, password) or not (account or {}).get("active", False):
-        if account:
-            store.update_account(account["_id"], accounts.after_failed_login(account, now))
-        record("failed")
+    if not matches or not account.get("active", True):
+        throttle.signin_failed(username, ip or "-")
+        record("disabled" if matches else "failed")
         raise Unauthenticated(WRONG, code="auth.wrong_credentials")
-    store.update_account(account["_id"], {"failed_logins": 0, "locked_until": None, "last_login_at": now})
+    throttle.signin_succeeded(username)
+    store.update_account(account["_id"], {"last_login_at": clock.now()})
     record("ok")
     return _tokens_for(store, account)
 
@@ -53,14 +63,19 @@ def refresh(store, token: str) -> dict:
     except tokens.InvalidToken:
         raise Unauthenticated("登录已失效，请重新登录", code="auth.invalid_token") from None
     spent = store.use_refresh(claims["jti"])
-    account = store.account(claims["sub"])
     if spent is None:
         # A second use of one refresh token means a copy exists somewhere: end every session of the account.
-        store.revoke_refresh_tokens(claims["sub"])
+        store.end_every_session(claims["sub"])
         raise Unauthenticated("登录已失效，请重新登录", code="auth.refresh_reused")
-    if account is None or not account.get("active") or accounts.is_locked(account, clock.now()):
-        raise Unauthenticated("账号不可用", code="auth.account_unavailable")
-    return _tokens_for(store, account)
+    standing = store.standing(claims["sub"])
+    if standing != (claims["ver"], True) or not store.session_open(claims["sid"]):
+        raise Unauthenticated("登录已失效，请重新登录", code="auth.session_ended")
+    return _tokens_for(store, store.account(claims["sub"]), claims["sid"])
+
+
+def logout(store, session_id: str) -> dict:
+    store.end_session(session_id)
+    return {"status": "signed_out"}
 
 
 def change_password(store, account_id: str, old: str, new: str) -> dict:
@@ -73,14 +88,13 @@ def change_password(store, account_id: str, old: str, new: str) -> dict:
     if store.password_matches(account, new):
         raise ValidationFailed("新密码不能与原密码相同", field="new_password", code="auth.weak_password")
     store.set_password(account_id, new)
-    store.revoke_refresh_tokens(account_id)
+    store.end_every_session(account_id)  # a password someone else may have known ends every session it opened
     return _tokens_for(store, store.account(account_id))
 
 
 def present(account: dict) -> dict:
     return {"account_id": account["_id"], "username": account["username"],
             "display_name": account["display_name"], "active": account.get("active", True),
-            "locked": accounts.is_locked(account, clock.now()),
             "must_change_password": account.get("must_change_password", False),
             "grants": [{**g, "role_label": accounts.ROLE_LABELS[accounts.Role(g["role"])]} for g in account["grants"]]}
 
@@ -111,26 +125,40 @@ def create_account(store, payload: dict, scope: list[str]) -> dict:
     return present(created)
 
 
-def set_grants(store, account_id: str, grants, scope: list[str]) -> dict:
+def set_grants(store, account_id: str, body: dict, scope: list[str]) -> dict:
     try:
-        parsed = TypeAdapter(list[Grant]).validate_python(grants)
+        parsed = GrantsIn.model_validate(body)
     except ValidationError as exc:
-        error = from_pydantic(exc)
-        raise ValidationFailed(error.message, field=f"grants.{error.field}", code="validation") from None
-    if not parsed:
-        raise ValidationFailed("至少需要一项授权", field="grants")
+        raise from_pydantic(exc) from None
     if store.account(account_id) is None:
         raise NotFound("账号不存在", field="account_id", code="account.not_found")
-    store.update_account(account_id, {"grants": _grants_within(parsed, scope)})
-    store.revoke_refresh_tokens(account_id)  # new grants apply from the next sign-in or token refresh
+    store.update_account(account_id, {"grants": _grants_within(parsed.grants, scope)})
+    store.end_every_session(account_id)  # the old grants end with the tokens that carry them
     return present(store.account(account_id))
 
 
-def unlock(store, account_id: str) -> dict:
-    if store.account(account_id) is None:
+def set_active(store, throttle, account_id: str, active: bool, actor_id: str) -> dict:
+    """Disable an account (every session ends at once) or enable it again."""
+    account = store.account(account_id)
+    if account is None:
         raise NotFound("账号不存在", field="account_id", code="account.not_found")
-    store.update_account(account_id, {"locked_until": None, "failed_logins": 0})
+    if not active and account_id == actor_id:
+        raise Conflict("不能停用本人正在使用的账号", field="account_id", code="account.self_disable")
+    store.update_account(account_id, {"active": active})
+    if not active:
+        store.end_every_session(account_id)
+    else:
+        throttle.forget_account(account["username"])
     return present(store.account(account_id))
+
+
+def unlock(store, throttle, account_id: str) -> dict:
+    """Nothing is ever locked; this forgets the account's recent failed sign-ins, so its next one does not wait."""
+    account = store.account(account_id)
+    if account is None:
+        raise NotFound("账号不存在", field="account_id", code="account.not_found")
+    throttle.forget_account(account["username"])
+    return present(account)
 
 
 def search_audit(store, actor: str | None, action: str | None, page: int, page_size: int) -> dict:
@@ -144,5 +172,13 @@ def search_audit(store, actor: str | None, action: str | None, page: int, page_s
 
 
 def verify_audit(store) -> dict:
-    broken = audit.first_break(store.audit_chain())
-    return {"intact": broken is None, "first_broken_seq": broken}
+    return audit.check(store)
+
+
+def anchor_audit(work) -> dict | None:
+    """Anchor the chain's head: this replica's file, and once for all replicas the event (through the outbox)."""
+    def publish(head):
+        anchored = AuditHeadAnchored(seq=head["seq"], hash=head["hash"], at=head["at"].isoformat())
+        work.transaction(lambda tx: tx.emit(anchored, area_code=None))
+
+    return audit.anchor(work.store, publish)

@@ -406,13 +406,36 @@ async function showOrgRosters() {
   const slots = form.gaps.checked ? r.items.filter(s => !s.complete) : r.items;
   const person = p => esc(p.name) + "（" + esc(p.unit) + (p.phone ? "，" + esc(p.phone) : "") + "）" + (p.deputy_kind_label ? " " + tag(p.deputy_kind_label) +
     " " + esc(p.frequency_label) + "联系，最近 " + esc(p.last_contact_on || "未联系") + (p.next_contact_on ? "，下次 " + esc(p.next_contact_on) : "") +
-    (p.contact_overdue ? " " + tag("待联系", "overdue") : "") : "");
+    (p.contact_overdue ? " " + tag("待联系", "overdue") : "") +
+    (p.person_id && orgMay("org.manage") ? " <a class='deputy-visit' data-person='" + esc(p.person_id) + "'>记录联系</a>" : "") : "");
   out.innerHTML = "<p id='org-roster-summary'>应配岗位 " + r.slots + " 个，已配齐 <b>" + r.complete + "</b> 个（" + percent(r.slots ? r.complete / r.slots : null) + "）。</p>" +
     "<table id='org-roster-rows'><tr><th>区划</th><th>岗位</th><th>人员</th><th>配备</th><th></th></tr>" + slots.map((s, i) =>
       "<tr class='roster-row' data-slot='" + esc(s.area_code + ":" + s.role) + "' data-i='" + i + "'><td>" + esc(s.area_name || s.area_code) + "</td><td>" + esc(s.role_label) +
       "</td><td>" + (s.people.length ? s.people.map(person).join("<br>") : "<span class='muted'>未配备</span>") + "</td><td>" +
       (s.complete ? "<span class='ok'>已配齐</span>" : "<span class='bad'>未配齐</span>") + "</td><td>" + (orgMay("org.manage") ? "<a class='roster-edit'>编辑</a>" : "") + "</td></tr>").join("") + "</table>";
   for (const link of out.querySelectorAll("a.roster-edit")) link.onclick = () => editOrgRoster(link.closest("tr"), slots[Number(link.closest("tr").dataset.i)], ref);
+  for (const link of out.querySelectorAll("a.deputy-visit")) link.onclick = () => orgDeputyVisit(link, slots[Number(link.closest("tr").dataset.i)]);
+}
+// 两代表一委员: a deputy's visit to the community, recorded against the roster (the last contact moves to it).
+const ORG_VISIT_KINDS = {visit: "走访群众", reception: "接待群众", forum: "座谈议事"};
+function orgDeputyVisit(link, slot) {
+  const row = document.createElement("tr");
+  row.innerHTML = "<td colspan='5'><form class='action deputy-visit-form'><b>记录联系</b> <input type='date' name='visited_on'><span class='err' data-for='visited_on'></span> " +
+    "<select name='kind'>" + Object.entries(ORG_VISIT_KINDS).map(([k, v]) => "<option value='" + k + "'>" + esc(v) + "</option>").join("") + "</select> " +
+    "<input name='participants' type='number' min='1' placeholder='接触群众人数' size='6'><span class='err' data-for='participants'></span> " +
+    "<input name='content' placeholder='联系内容' size='30' maxlength='500'><span class='err' data-for='content'></span> " +
+    "<button type='submit'>保存</button> <span class='err' data-for=''></span><span class='err' data-for='person_id'></span></form></td>";
+  link.closest("tr").after(row);
+  const form = row.querySelector("form");
+  form.visited_on.value = countyDay(0);
+  form.onsubmit = async (e) => {
+    e.preventDefault(); clearErrors(form);
+    const body = {area_code: slot.area_code, person_id: link.dataset.person, visited_on: form.visited_on.value, kind: form.kind.value,
+                  participants: Number(form.participants.value || 0), content: form.content.value.trim()};
+    try { await jsonPost("/api/v1/org/deputy-visits", body); }
+    catch (err) { showError(form, err); return; }
+    showOrgRosters();
+  };
 }
 function orgRosterRow(box, slot, ref, p) {
   p = p || {};

@@ -164,7 +164,7 @@ const PETITION_ACTION_FIELDS = {  // what each action's form asks for, beyond wh
   extend: [["days", "延长天数", "number"], ["reason", "延期理由", "text"], ["approved_by", "批准人", "text"]],
   reply: [["reply", "处理意见（答复信访人）", "area"]], request_review: [["reason", "复查请求理由", "text"]],
   decide_review: [["opinion", "复查意见", "area"]], request_re_review: [["reason", "复核请求理由", "text"]],
-  decide_re_review: [["opinion", "复核意见", "area"]], conclude: [], convert_to_mediation: [],
+  decide_re_review: [["opinion", "复核意见", "area"]], conclude: [], convert_to_mediation: [], conclude_mediated: [],
 };
 function petitionFieldInput(name, label, kind, ref) {
   if (kind === "unit") return "<label>" + esc(label) + " <select name='" + name + "'>" + ref.units.map(u => "<option>" + esc(u) + "</option>").join("") + "</select></label>";
@@ -196,11 +196,14 @@ function renderPetition(p, ref, notice) {
     "<h3>事项</h3><p style='white-space:pre-wrap'>" + esc(p.matter) + "</p>";
   html += "<h3>法定时限</h3><table id='petition-clocks'><tr><th>时限</th><th>起算</th><th>截止</th><th>状态</th></tr>" + p.clocks.map(c =>
     "<tr><td>" + esc(c.label) + (c.duty ? "" : " <span class='muted'>（申请期）</span>") + "</td><td>" + esc(when(c.started_at)) + "</td><td>" +
-    esc(dueDay(c.due_at)) + "</td><td>" + petitionClockTag(c) + "</td></tr>").join("") + "</table>";
+    esc(dueDay(c.due_at, c.provisional)) + "</td><td>" + petitionClockTag(c) + "</td></tr>").join("") + "</table>";
   if (p.extension_days) html += "<p class='muted'>已延长 " + p.extension_days + " 日：" + esc(p.extensions.map(e => e.reason + "（" + e.approved_by + "批准）").join("；")) + "</p>";
   if (p.reply) html += "<h3>处理意见</h3><p style='white-space:pre-wrap'>" + esc(p.reply.text) + "</p>";
   for (const [stage, label] of [["review", "复查"], ["re_review", "复核"]]) if (p[stage])
     html += "<h3>" + label + "</h3><p>请求：" + esc(p[stage].reason) + "</p>" + (p[stage].opinion ? "<p>意见：" + esc(p[stage].opinion) + "</p>" : "");
+  if (p.mediation) html += "<h3>人民调解</h3><p id='petition-mediation'>" + tag(p.mediation.status_label, p.mediation.ended ? "" : "due_soon") +
+    " <span class='muted'>纠纷编号 " + esc(p.mediation.dispute_id || "（调解委员会登记中）") + "</span></p><ol>" +
+    p.mediation.steps.map(m => "<li>" + esc(when(m.at)) + " " + esc(m.label) + "</li>").join("") + "</ol>";
   if (p.satisfaction) html += "<p>群众评价：" + esc(p.satisfaction.label) + (p.satisfaction.comment ? "（" + esc(p.satisfaction.comment) + "）" : "") + "</p>";
   html += "<h3>材料</h3><ul id='petition-files'>" + (p.attachments.map(a => "<li><a class='petition-file' data-file='" + esc(a.file_id) + "'>" +
     esc(a.filename) + "</a> <span class='muted'>" + esc(when(a.at) + " " + a.by) + "</span></li>").join("") || "<li class='muted'>无</li>") + "</ul>";
@@ -218,7 +221,7 @@ function renderPetition(p, ref, notice) {
   for (const link of box.querySelectorAll("a.petition-link")) link.onclick = () => openPetition(link.dataset.petition);
   const base = "/api/v1/petitions/" + encodeURIComponent(p.petition_id);
   for (const link of box.querySelectorAll("a.petition-file")) link.onclick = async () => {  // with the token, as a blob
-    const r = await fetch(base + "/files/" + link.dataset.file, {headers: {Authorization: "Bearer " + token}});
+    const r = await xzSession.fetch(base + "/files/" + link.dataset.file);
     if (r.ok) window.open(URL.createObjectURL(await r.blob()), "_blank");
   };
   const upload = document.getElementById("petition-file-form");
@@ -286,16 +289,17 @@ async function showPetitionFigures() {
     const verdict = r.online_share === null ? "" : r.online_share >= target ? "pass" : "fail";
     const rate = (label, v, cls) => "<span class='rate " + (cls || "") + "'><b>" + percent(v) + "</b>" + esc(label) + "</span>";
     let html = "<div id='petition-rates'>" + rate("网上信访占比（目标≥" + Math.round(target * 100) + "%）", r.online_share, verdict) +
+      rate("按期登记转送交办率（逾期 " + r.registration_late + " 件）", r.on_time_registration) +
       rate("按期受理率", r.on_time_acceptance) + rate("按期办结率", r.on_time_handling) + rate("重复信访率", r.repeat_rate) +
       rate("满意率", r.satisfaction_rate) + rate("清仓见底率（期初存量 " + r.backlog_at_start + " 件）", r.clearance_rate) + "</div>";
     html += "<p>收到 <b id='petition-received'>" + r.received + "</b> 件，其中网上 " + r.online + " 件；集体访 " + r.collective + " 件；疑难 " + r.hard_cases + " 件</p>";
     const cols = b => "<td>" + b.received + "</td><td class='" + (b.online_share === null ? "" : b.online_share >= target ? "pass" : "fail") + "'>" +
-      percent(b.online_share) + "</td><td>" + percent(b.on_time_acceptance) + "</td><td>" + percent(b.on_time_handling) + "</td><td>" +
+      percent(b.online_share) + "</td><td>" + percent(b.on_time_registration) + "</td><td>" + percent(b.on_time_acceptance) + "</td><td>" + percent(b.on_time_handling) + "</td><td>" +
       percent(b.repeat_rate) + "</td><td>" + percent(b.satisfaction_rate) + "</td>";
-    const head = "<th>收到</th><th>网上占比</th><th>按期受理</th><th>按期办结</th><th>重复率</th><th>满意率</th>";
+    const head = "<th>收到</th><th>网上占比</th><th>按期登记交办</th><th>按期受理</th><th>按期办结</th><th>重复率</th><th>满意率</th>";
     html += "<h3>按下级区划</h3><table id='petition-by-area'><tr><th>区划</th>" + head + "<th>存量</th><th>化解</th></tr>" + r.by_area.map(b =>
       "<tr><td>" + esc(areaName(b.area_code)) + "</td>" + cols(b) + "<td>" + b.backlog_at_start + "</td><td>" + b.backlog_cleared + "</td></tr>").join("") + "</table>";
-    html += "<h3>按首办单位</h3><table><tr><th>单位</th>" + head + "</tr>" + r.by_unit.map(b => "<tr><td>" + esc(b.unit) + "</td>" + cols(b) + "</tr>").join("") + "</table>";
+    html += "<h3>按首办单位</h3><table id='petition-by-unit'><tr><th>单位</th>" + head + "</tr>" + r.by_unit.map(b => "<tr><td>" + esc(b.unit_label) + "</td>" + cols(b) + "</tr>").join("") + "</table>";
     html += "<h3>口径说明</h3><ul class='muted'>" + Object.values(r.definitions).map(d => "<li>" + esc(d) + "</li>").join("") + "</ul>";
     out.innerHTML = html;
   } catch (err) { showError(form, err); out.innerHTML = ""; }
