@@ -5,6 +5,7 @@ import eventlet
 
 eventlet.monkey_patch()
 
+import base64  # noqa: E402
 import ctypes  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
@@ -22,7 +23,15 @@ import pytest  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ["XZ_ENV"] = "test"
+# The test run's own keys, random per run and set for every process it starts; never the install's.
+for _name in ("JWT_SECRET", "PII_ENCRYPTION_KEY", "PII_INDEX_KEY"):
+    os.environ[_name] = base64.b64encode(os.urandom(32)).decode()
+os.environ["PII_KEY_ID"] = "k1"
+os.environ.pop("PII_PREVIOUS_KEYS", None)
 os.environ.setdefault("OUTBOX_RESEND_SECONDS", "1")
+# Gateways anchor their audit chain's head each test database to its own file in a folder of the run (a test that
+# wants it soon sets AUDIT_ANCHOR_SECONDS before its gateway starts).
+os.environ.setdefault("AUDIT_ANCHOR_DIR", tempfile.mkdtemp(prefix="xz-anchors-"))
 os.environ.setdefault("HANDLER_BACKOFF_SECONDS", "0.05")
 
 
@@ -124,8 +133,8 @@ def module_gateway_port(mongo_uri):
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    """Every test's requests come from 127.0.0.1: each starts with full buckets, as a new client would."""
-    from services.gateway import http
+    """Every test's requests come from 127.0.0.1: each starts with its allowance whole, as a new client would (a
+    module's shared suite keeps its counters in its gateway database, which is cleared here)."""
+    from tests.harness import fresh_rate_limits as clear
 
-    http.LIMITER._buckets.clear()
-    http.PUBLIC_LIMITER._buckets.clear()
+    clear()

@@ -8,10 +8,11 @@ import random
 from datetime import date, timedelta
 
 from services.grid import demo, importing
-from services.grid.domain import COUNTY_CODE, AreaKind, Employment
-from shared import idnumber
+from services.grid.api.codes import AreaKind, Employment
+from shared import demo_county, idnumber
+from shared.demo_county import COUNTY_CODE
 
-_registry = demo.Registry()
+_registry = demo_county.Registry()
 _rng = random.Random(int(COUNTY_CODE))
 _household_serial = itertools.count(1)
 _worker_serial = itertools.count(1)
@@ -25,8 +26,8 @@ def chengkou_areas(townships: int = 1, villages: int = 1, grids: int = 1, micro_
     chengkou_areas() → 城口县 500229, 葛城街道 500229001, a community 500229001001, its grid 500229001001001 and
     micro-grids 500229001001001001 and …002.
     """
-    chosen = [t for t in demo.TOWNSHIPS if t.name in names] if names else demo.TOWNSHIPS[:townships]
-    return demo.area_tree(random.Random(0), chosen, [villages] * len(chosen),
+    chosen = [t for t in demo_county.TOWNSHIPS if t.name in names] if names else demo_county.TOWNSHIPS[:townships]
+    return demo_county.area_tree(random.Random(0), chosen, [villages] * len(chosen),
                           grids=(grids, grids), micro_grids=(micro_grids, micro_grids))
 
 
@@ -70,7 +71,7 @@ def grid_worker(grid_codes: list[str], employment: Employment | str = Employment
     serial = next(_worker_serial)
     return {
         "worker_id": worker_id or f"GWT{serial:04d}",
-        "name": demo.person_name(_rng, _rng.random() < 0.5),
+        "name": demo_county.person_name(_rng, _rng.random() < 0.5),
         "employment": Employment(employment).value,
         "phone": _registry.phone(_rng),
         "grid_codes": list(grid_codes),
@@ -80,3 +81,37 @@ def grid_worker(grid_codes: list[str], employment: Employment | str = Employment
 # A real 1×1 PNG: photo uploads are checked by their first bytes.
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+def inspection(checklist_items: list[dict], level: str | None = None, failing=(), **extra) -> dict:
+    """An InspectionIn-shaped dict judging every item of the checklist that applies at `level`: passed, except
+    the codes in `failing`."""
+    from services.grid.places import applicable
+
+    return {"results": [{"code": i["code"], "passed": i["code"] not in failing}
+                        for i in applicable(checklist_items, level)], **extra}
+
+
+def video_point_code(serial: int) -> str:
+    """A 20-digit device code in the national video-network style: county, unit, camera type, serial."""
+    return f"{COUNTY_CODE}00001320{serial:06d}"
+
+
+def emergency_plan(area_code: str, shelter_areas: list[str], hazard: str = "flood", title: str | None = None,
+                   reviewed_on: str | None = None) -> dict:
+    """A PlanIn-shaped plan of a township (or village), the demo's (services/emergency/demo.py): checks from level IV,
+    evacuation and materials from III, road closures from II, hourly reports per village, a watch per grid, and a
+    shelter in each of the areas given (ids `S` + the area code's last six digits)."""
+    from services.emergency import demo as emergency_demo
+
+    names = {t.code: t.name for t in demo_county.TOWNSHIPS}
+    plan = emergency_demo.plan_for({"code": area_code, "name": names.get(area_code, "城口县")},
+                                   [{"code": code, "name": "村"} for code in shelter_areas], random.Random(area_code),
+                                   hazard)
+    plan["shelters"] += [{"shelter_id": f"S{code[-6:]}", "name": "村委会安置点", "area_code": code, "capacity": 120}
+                         for code in shelter_areas[3:]]
+    if title:
+        plan["title"] = title
+    if reviewed_on:
+        plan["reviewed_on"] = reviewed_on
+    return plan

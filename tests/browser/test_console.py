@@ -1,8 +1,10 @@
 """The staff console in headless Chromium, against the gateway and the grid service on the real broker and store:
 first sign-in with the forced password change, the area tree down to a household, and an unmasked read that asks
 for a reason and lands in the audit log. Screenshots go to .local/screenshots/."""
+import time
 from pathlib import Path
 
+import jwt
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -11,15 +13,18 @@ from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from services.credit.service import CreditService
+from services.emergency.service import EmergencyService
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from services.mediation.service import MediationService
 from services.org.service import OrgService
 from services.petitions.service import PetitionsService
 from services.risk.service import RiskService
+from services.village.service import VillageService
+from shared import config
 from tests import factories
-from tests.e2e.test_gateway_http import ADMIN_PASSWORD, NEW_PASSWORD, Client, gateway_port  # noqa: F401
-from tests.harness import database, running
+from tests.e2e.test_gateway_http import ADMIN_PASSWORD, NEW_PASSWORD, Client, admin, gateway_port  # noqa: F401
+from tests.harness import database, fresh_rate_limits, running
 
 SHOTS = Path(__file__).resolve().parents[2] / ".local" / "screenshots"
 
@@ -53,7 +58,8 @@ def shot(driver, name):
 
 
 def test_sign_in_walk_the_tree_and_reveal_with_a_reason(gateway_port, browser):
-    with running(GridService, MediationService, PetitionsService, CreditService, RiskService, OrgService, GatewayService):
+    with running(GridService, MediationService, PetitionsService, CreditService, RiskService, OrgService,
+                 VillageService, EmergencyService, GatewayService):
         setup = Client(gateway_port)
         first = setup.sign_in("admin", ADMIN_PASSWORD)
         assert first["must_change_password"]
@@ -159,9 +165,7 @@ def test_sign_in_walk_the_tree_and_reveal_with_a_reason(gateway_port, browser):
 
 
 def test_resident_submits_and_tracks_a_request_without_an_account(gateway_port, browser):
-    from services.gateway import http as gateway_http
-
-    gateway_http.PUBLIC_LIMITER._buckets.clear()
+    fresh_rate_limits()
     with running(GridService, MediationService, GatewayService):
         api = Client(gateway_port)
         api.sign_in("admin", ADMIN_PASSWORD)
@@ -187,3 +191,32 @@ def test_resident_submits_and_tracks_a_request_without_an_account(gateway_port, 
         assert "矛盾纠纷：已受理" in wait_for(browser, "#status").text
         shot(browser, "10-resident-tracked")
         assert "李大哥" not in browser.page_source.split("查询进度", 1)[1]
+
+
+def test_the_console_renews_a_spent_access_token_and_signs_out_when_the_session_ends(gateway_port, browser):
+    with running(GridService, GatewayService):
+        admin(gateway_port)
+        browser.get(f"http://127.0.0.1:{gateway_port}/")
+        browser.find_element(By.NAME, "username").send_keys("admin")
+        browser.find_element(By.NAME, "password").send_keys(NEW_PASSWORD)
+        browser.find_element(By.CSS_SELECTOR, "#login-form button").click()
+        wait_for(browser, "nav a[data-tab=areas]")
+
+        # Fifteen minutes later: the access token has run out, the refresh token has not.
+        stored = "return JSON.parse(sessionStorage.getItem('xz-session')).access"
+        claims = jwt.decode(browser.execute_script(stored), options={"verify_signature": False})
+        now = int(time.time())
+        spent = jwt.encode({**claims, "iat": now - 1000, "exp": now - 100}, config.jwt_secret(), algorithm="HS256")
+        browser.execute_script("const s = JSON.parse(sessionStorage.getItem('xz-session')); s.access = arguments[0];"
+                               "sessionStorage.setItem('xz-session', JSON.stringify(s));", spent)
+        browser.refresh()
+        wait_for(browser, "nav a[data-tab=areas]").click()  # still signed in: the console renewed the token
+        renewed = browser.execute_script(stored)
+        assert renewed != spent and Client(gateway_port, renewed).request("GET", "/api/v1/me")[0] == 200
+        assert browser.find_element(By.ID, "login-box").get_attribute("hidden")
+
+        # Signed out elsewhere (or disabled): renewing cannot help, and the console returns to the sign-in form.
+        assert Client(gateway_port, renewed).request("POST", "/api/v1/auth/logout", {})[0] == 200
+        time.sleep(2.5)  # past the gateway's session cache
+        browser.find_element(By.CSS_SELECTOR, "nav a[data-tab=staff]").click()
+        wait_for(browser, "#login-form")

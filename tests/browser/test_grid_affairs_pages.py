@@ -7,16 +7,14 @@ import zlib
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from services.gateway import http as gateway_http
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from tests import factories
 from tests.browser.test_console import browser, shot, wait_for  # noqa: F401 - the fixture
 from tests.e2e.test_gateway_http import Client, admin, gateway_port  # noqa: F401 - the fixture
-from tests.harness import database, running
+from tests.harness import database, fresh_rate_limits, running
 
 GRID = "500229001001001"
 TOWNSHIP = "500229001"
@@ -224,7 +222,7 @@ def test_county_admin_saves_a_new_version_of_a_responsibility_item(gateway_port,
 
 
 def test_resident_rates_a_delivered_service_order(gateway_port, county, browser):
-    gateway_http.PUBLIC_LIMITER._buckets.clear()
+    fresh_rate_limits()
     public = Client(gateway_port)
     status, receipt = public.request("POST", "/api/v1/public/requests", {
         "kind": "service_order", "area_code": "500229001001", "content": "家中老人需要代办医保报销手续",

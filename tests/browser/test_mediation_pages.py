@@ -185,7 +185,7 @@ def test_a_dispute_from_walk_in_to_closing_in_the_console(gateway_port, county, 
             session.find_element(By.NAME, "agreed").send_keys(agreed)
         session.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         WebDriverWait(browser, 20).until(
-            lambda d: len(d.find_elements(By.CSS_SELECTOR, "#dispute-sessions li")) == n + 1)
+            lambda d, held=n + 1: len(d.find_elements(By.CSS_SELECTOR, "#dispute-sessions li")) == held)
     assert "调解中" in browser.find_element(By.ID, "dispute-tags").text
     assert "向家院坝现场" in browser.find_element(By.ID, "dispute-sessions").text
     shot(browser, "44-mediation-sessions")

@@ -4,8 +4,6 @@ Docker is not needed: the files are parsed and their properties checked (docs/ad
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import re
 from pathlib import Path
@@ -46,7 +44,7 @@ def environment(service: dict) -> dict[str, str]:
 def depends_on(service: dict) -> dict[str, str]:
     deps = service.get("depends_on", {})
     if isinstance(deps, list):
-        return {name: "service_started" for name in deps}
+        return dict.fromkeys(deps, "service_started")
     return {name: spec.get("condition", "service_started") for name, spec in deps.items()}
 
 
@@ -125,17 +123,38 @@ def test_application_services_reach_broker_and_replica_set(services):
         assert env["XZ_ENV"] == "local", f"{name}: XZ_ENV"
 
 
-def test_pii_keys_are_valid_obvious_dev_placeholders(services):
+SECRETS = ("JWT_SECRET", "PII_ENCRYPTION_KEY", "PII_INDEX_KEY", "PII_PREVIOUS_KEYS", "ADMIN_INITIAL_PASSWORD")
+
+
+def test_no_key_or_password_is_written_in_the_compose_file(services):
     for name, service in app_services(services).items():
-        env = environment(service)
-        for key in ("PII_ENCRYPTION_KEY", "PII_INDEX_KEY"):
-            try:
-                raw = base64.b64decode(env[key], validate=True)
-            except (KeyError, binascii.Error) as error:
-                raise AssertionError(f"{name}: {key} missing or not base64") from error
-            assert len(raw) == 32, f"{name}: {key} must be 32 bytes"
-            assert raw.startswith(b"dev-only-"), f"{name}: {key} must be an obvious development placeholder"
-        assert env["PII_ENCRYPTION_KEY"] != env["PII_INDEX_KEY"]
+        assert not set(SECRETS) & set(environment(service)), f"{name}: a secret in docker-compose.yml"
+        assert as_list(service.get("env_file")) == [".local/secrets.env"], f"{name}: secrets from the install's file"
+    text = COMPOSE.read_text(encoding="utf-8")
+    assert not re.search(r"[A-Za-z0-9+/]{40,}={0,2}", text), "something key-like is committed in the compose file"
+
+
+def test_the_readme_makes_the_install_keys_before_compose_starts():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line for line in readme.splitlines() if "docker compose up" in line]
+    assert lines and all("scripts/xz keys &&" in line.split("docker compose up")[0] for line in lines), lines
+    assert ".local/" in (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+
+
+def test_the_install_env_file_holds_random_keys_private_and_kept(tmp_path):
+    from shared import keys
+
+    path = tmp_path / ".local" / "secrets.env"
+    first, created = keys.ensure_env_file(path)
+    assert created and (path.stat().st_mode & 0o777) == 0o600
+    again, created_again = keys.ensure_env_file(path)
+    assert (again, created_again) == (first, False), "a second run reuses the install's keys"
+    other, _ = keys.ensure_env_file(tmp_path / "other" / "secrets.env")
+    for name in keys.KEY_NAMES:
+        assert len(keys.decode(name, first[name])) == 32  # accepted: random, unpublished, not text
+        assert first[name] != other[name], f"{name} must differ between installs"
+    assert len({first[name] for name in keys.KEY_NAMES}) == 3
+    assert keys.read_env_file(path) == first  # plain KEY=VALUE lines, as compose's env_file reads them
 
 
 def test_topology_runs_once_before_every_service(services):

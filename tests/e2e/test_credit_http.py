@@ -6,7 +6,6 @@ joint-discipline query answers without personal data. One running suite for the 
 import pytest
 
 from services.credit.service import CreditService
-from services.gateway import http as gateway_http
 from services.gateway.accounts import C_APPROVE, C_AWARD, C_CONFIGURE, C_READ, C_STORE, PERMISSIONS, Role
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
@@ -14,7 +13,7 @@ from tests import factories
 from tests.e2e.test_gateway_http import Client, admin
 from tests.e2e.test_grid_affairs_http import staff
 from tests.fault.polling import wait_until
-from tests.harness import database, running
+from tests.harness import database, fresh_rate_limits, running
 from tests.integration.test_credit import with_phones
 
 TOWN, VILLAGE, MICRO = "500229001", "500229001001", "500229001001001001"
@@ -107,7 +106,7 @@ def test_bad_rule_store_and_list_file_are_400(office):
 
 def test_residents_read_their_passbook_and_board_and_object_without_an_account(office):
     people, households = office
-    gateway_http.PUBLIC_LIMITER._buckets.clear()
+    fresh_rate_limits()
     household_id, payload = households[MICRO]
     public = people["public"]
     last4 = payload["residents"][0]["phone"][-4:]

@@ -5,7 +5,7 @@ import time
 import jwt
 import pytest
 
-from services.gateway import audit, http as gateway_http
+from services.gateway import audit
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from shared import config, tokens
@@ -76,7 +76,8 @@ def test_auditor_reads_audit_but_not_residents(county):
     assert auditor.request("GET", "/api/v1/households")[0] == 403
     status, page = auditor.request("GET", "/api/v1/audit?action=auth.login")
     assert status == 200 and page["total"] >= 5
-    assert auditor.request("GET", "/api/v1/audit/verify")[1] == {"intact": True, "first_broken_seq": None}
+    found = auditor.request("GET", "/api/v1/audit/verify")[1]
+    assert (found["intact"], found["first_broken_seq"], found["anchors_mismatched"]) == (True, None, {})
 
 
 def test_reveal_needs_reason_and_lands_in_the_audit_log(county):
@@ -119,23 +120,10 @@ def test_tampered_tokens_are_refused(county):
     for name, token in forged.items():
         status, body = Client(port, token).request("GET", "/api/v1/households")
         assert (name, status) == (name, 401), body
-    assert Client(port, _forged(good, config.jwt_secret())).request("GET", "/api/v1/households")[0] == 200
-
-
-def test_five_wrong_passwords_lock_the_account(county):
-    client = Client(county["port"])
-    for _ in range(5):
-        status, body = client.request("POST", "/api/v1/auth/login", {"username": "leader.county", "password": "no"})
-        assert (status, body["code"]) == (401, "auth.wrong_credentials")
-    status, body = client.request("POST", "/api/v1/auth/login",
-                                  {"username": "leader.county", "password": PASSWORD + "x"})
-    assert (status, body["code"]) == (403, "auth.locked")
-    accounts = county["admin"].request("GET", "/api/v1/accounts")[1]["items"]
-    leader = next(a for a in accounts if a["username"] == "leader.county")
-    assert leader["locked"] is True
-    assert county["admin"].request("POST", f"/api/v1/accounts/{leader['account_id']}/unlock")[0] == 200
-    assert client.request("POST", "/api/v1/auth/login",
-                          {"username": "leader.county", "password": PASSWORD + "x"})[0] == 200
+    # Even the install's own key is not enough: the token must name a session the gateway opened, at the account's
+    # token version.
+    for claims in (good, {**good, "sid": "made-up", "ver": 0}):
+        assert Client(port, _forged(claims, config.jwt_secret())).request("GET", "/api/v1/households")[0] == 401
 
 
 def test_refresh_token_works_once_and_reuse_ends_every_session(county):
@@ -146,6 +134,7 @@ def test_refresh_token_works_once_and_reuse_ends_every_session(county):
     status, body = client.request("POST", "/api/v1/auth/refresh", {"refresh_token": first["refresh_token"]})
     assert (status, body["code"]) == (401, "auth.refresh_reused")
     assert client.request("POST", "/api/v1/auth/refresh", {"refresh_token": second["refresh_token"]})[0] == 401
+    assert Client(county["port"], second["access_token"]).request("GET", "/api/v1/households")[0] == 401
 
 
 def test_initial_password_must_be_changed_before_anything_else(gateway_port):
@@ -165,13 +154,6 @@ def test_editing_one_audit_row_breaks_the_chain(county):
     rows = database("gateway").audit
     assert audit.first_break(rows.find({}, sort=[("seq", 1)])) is None
     rows.update_one({"seq": 3}, {"$set": {"outcome": "ok-edited"}})
-    assert auditor.request("GET", "/api/v1/audit/verify")[1] == {"intact": False, "first_broken_seq": 3}
+    found = auditor.request("GET", "/api/v1/audit/verify")[1]
+    assert (found["intact"], found["first_broken_seq"]) == (False, 3)
     assert audit.main(["verify"]) == 1
-
-
-def test_flood_from_one_client_gets_429(county, monkeypatch):
-    monkeypatch.setattr(gateway_http.LIMITER, "burst", 5)
-    monkeypatch.setattr(gateway_http.LIMITER, "rate", 0.01)
-    gateway_http.LIMITER._buckets.clear()
-    statuses = [Client(county["port"]).request("GET", "/health")[0] for _ in range(12)]
-    assert statuses.count(429) >= 6 and statuses[0] == 200

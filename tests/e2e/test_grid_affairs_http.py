@@ -5,12 +5,11 @@ import urllib.request
 
 import pytest
 
-from services.gateway import http as gateway_http
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from tests import factories
 from tests.e2e.test_gateway_http import Client, admin, gateway_port  # noqa: F401 - the fixture
-from tests.harness import database, running
+from tests.harness import database, fresh_rate_limits, running
 
 PASSWORD = "Affairs-Pass-2026!"
 TOWN, VILLAGE = "500229001", "500229001001"  # 葛城街道, 平岗社区
@@ -45,7 +44,7 @@ def staff(port, root, username, display_name, role, area_code):
 
 @pytest.fixture
 def office(gateway_port):
-    gateway_http.PUBLIC_LIMITER._buckets.clear()
+    fresh_rate_limits()
     with running(GridService, GatewayService):
         root = admin(gateway_port)
         for area in factories.chengkou_areas(townships=1, villages=1, grids=2, micro_grids=1):

@@ -7,14 +7,13 @@ import urllib.request
 
 import pytest
 
-from services.gateway import http as gateway_http
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from services.mediation.service import MediationService
 from tests import factories
 from tests.e2e.test_gateway_http import Client, admin, gateway_port  # noqa: F401 - the fixture
 from tests.e2e.test_grid_affairs_http import staff
-from tests.harness import database, running
+from tests.harness import database, fresh_rate_limits, running
 
 TOWN, OTHER_TOWN = "500229001", "500229002"
 VILLAGE, OTHER_VILLAGE = "500229001001", "500229002001"
@@ -51,7 +50,7 @@ def fetch_raw(client: Client, path: str):
 
 @pytest.fixture
 def office(gateway_port):
-    gateway_http.LIMITER._buckets.clear()
+    fresh_rate_limits()
     with running(GridService, MediationService, GatewayService):
         root = admin(gateway_port)
         for area in factories.chengkou_areas(townships=2, villages=1, grids=1, micro_grids=1):

@@ -5,7 +5,6 @@ with the tracking code, asks for a review inside the window and rates the answer
 bad bodies are refused with the field in Chinese."""
 import pytest
 
-from services.gateway import http as gateway_http
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from services.petitions.service import PetitionsService
@@ -14,7 +13,7 @@ from tests.e2e.test_gateway_http import Client, admin, gateway_port  # noqa: F40
 from tests.e2e.test_grid_affairs_http import staff
 from tests.e2e.test_mediation_http import fetch_raw
 from tests.fault.polling import wait_until
-from tests.harness import database, running
+from tests.harness import database, fresh_rate_limits, running
 
 TOWN = "500229001"
 VILLAGE = "500229001001"
@@ -30,7 +29,7 @@ def chinese(text):
 
 @pytest.fixture
 def office(gateway_port):
-    gateway_http.LIMITER._buckets.clear()
+    fresh_rate_limits()
     with running(GridService, PetitionsService, GatewayService):
         root = admin(gateway_port)
         for area in factories.chengkou_areas(townships=1, villages=1, grids=1, micro_grids=1):
@@ -118,21 +117,27 @@ def test_roles_and_bad_input(office):
     assert status == 403  # replying is the receiving unit's duty
     assert mediator.request("GET", "/api/v1/petitions")[0] == 403
     assert leader.request("POST", "/api/v1/petitions", LETTER)[0] == 403
-    status, owned = leader.request("PUT", f"/api/v1/petitions/{pid}/leader", {"leader_name": "陈领导"})
+    # 领导（只读） writes nothing: the petitions office makes the leader the case's owner and records the visits.
+    leader_id = leader.request("GET", "/api/v1/me")[1]["account_id"]
+    supervision = {"level": "key", "reason": "群众反映强烈", "due_on": "2099-01-01"}
+    visit = {"kind": "appointment", "on": "2099-01-02", "place": "县信访接待大厅", "host": "陈领导"}
+    for method, path, body in (("PUT", "leader", {"leader_name": "陈领导"}), ("POST", "supervision", supervision),
+                               ("POST", "visits", visit), ("PUT", "hard-case", {"hard_case": True, "reason": "久拖"})):
+        status, refused = leader.request(method, f"/api/v1/petitions/{pid}/{path}", body)
+        assert (path, status, refused["code"]) == (path, 403, "auth.forbidden")
+    status, owned = officer.request("PUT", f"/api/v1/petitions/{pid}/leader",
+                                    {"leader_name": "陈领导", "leader_account_id": leader_id})
     assert status == 200 and owned["leader"]["leader_name"] == "陈领导"
     status, mine = leader.request("GET", "/api/v1/petitions?leader=me")
     assert [i["petition_id"] for i in mine["items"]] == [pid]
     assert officer.request("GET", "/api/v1/petitions?leader=me")[1]["total"] == 0
-    status, body = leader.request("POST", f"/api/v1/petitions/{pid}/supervision",
-                                  {"level": "key", "reason": "群众反映强烈", "due_on": "2000-01-01"})
+    status, body = officer.request("POST", f"/api/v1/petitions/{pid}/supervision", {**supervision, "due_on": "2000-01-01"})
     assert status == 400 and body["field"] == "due_on"
-    status, body = leader.request("POST", f"/api/v1/petitions/{pid}/supervision",
-                                  {"level": "key", "reason": "群众反映强烈", "due_on": "2099-01-01"})
+    status, body = officer.request("POST", f"/api/v1/petitions/{pid}/supervision", supervision)
     assert status == 200 and body["supervision_level"] == "key"
-    status, board = officer.request("GET", "/api/v1/petitions?supervised=true")
+    status, board = leader.request("GET", "/api/v1/petitions?supervised=true")
     assert [i["petition_id"] for i in board["items"]] == [pid]
-    status, body = leader.request("POST", f"/api/v1/petitions/{pid}/visits",
-                                  {"kind": "appointment", "on": "2099-01-02", "place": "县信访接待大厅", "host": "陈领导"})
+    status, body = officer.request("POST", f"/api/v1/petitions/{pid}/visits", visit)
     assert status == 201 and body["visits"][0]["kind_label"] == "约访"
 
 

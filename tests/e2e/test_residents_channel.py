@@ -1,12 +1,11 @@
 """The residents' channel: no account, a tracking code, status only with the code and the phone's last digits."""
 import pytest
 
-from services.gateway import http as gateway_http
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from tests import factories
 from tests.e2e.test_gateway_http import Client, admin, gateway_port  # noqa: F401 - the fixture
-from tests.harness import database, running
+from tests.harness import database, fresh_rate_limits, running
 
 REQUEST = {"kind": "service_order", "area_code": "500229001001", "content": "家中老人需要代办医保报销手续",
            "contact_name": "向大姐", "phone": "17100001234"}
@@ -14,7 +13,7 @@ REQUEST = {"kind": "service_order", "area_code": "500229001001", "content": "家
 
 @pytest.fixture
 def channel(gateway_port):
-    gateway_http.PUBLIC_LIMITER._buckets.clear()
+    fresh_rate_limits()
     with running(GridService, GatewayService):
         root = admin(gateway_port)
         for area in factories.chengkou_areas(townships=1, villages=1, grids=1, micro_grids=1):

@@ -4,7 +4,6 @@ opinion and the township's conclusion; roles see and do only what they may; bad 
 field in Chinese and change nothing."""
 import pytest
 
-from services.gateway import http as gateway_http
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from services.risk.service import RiskService
@@ -12,7 +11,7 @@ from tests import factories
 from tests.e2e.test_gateway_http import admin, gateway_port  # noqa: F401 - the fixture
 from tests.e2e.test_grid_affairs_http import staff
 from tests.fault.polling import wait_until
-from tests.harness import database, running
+from tests.harness import database, fresh_rate_limits, running
 from tests.integration.test_risk import case_envelope, publish
 
 TOWN, VILLAGE, ELSEWHERE = "500229001", "500229001001", "500229002001"
@@ -20,7 +19,7 @@ TOWN, VILLAGE, ELSEWHERE = "500229001", "500229001001", "500229002001"
 
 @pytest.fixture
 def county(gateway_port):
-    gateway_http.LIMITER._buckets.clear()
+    fresh_rate_limits()
     with running(GridService, RiskService, GatewayService):
         root = admin(gateway_port)
         for area in factories.chengkou_areas(townships=1, villages=1, grids=1, micro_grids=1):

@@ -2,12 +2,11 @@
 the grant (object level), nothing the role may not do (function level)."""
 import pytest
 
-from services.gateway import http as gateway_http
 from services.gateway.accounts import PERMISSIONS, R_ASSESS, R_CONFIGURE, R_OPINION, R_READ, Role
 from services.gateway.service import GatewayService
 from services.risk.service import RiskService
 from tests.e2e.test_gateway_http import Client, admin
-from tests.harness import running
+from tests.harness import fresh_rate_limits, running
 
 PASSWORD = "Matrix-Pass-2026!"
 MINE, OTHER = "500229001", "500229002"
@@ -48,7 +47,7 @@ def allowed(role, permission):
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
 def test_risk_routes_follow_the_role_and_the_grant(world, role):
-    gateway_http.LIMITER._buckets.clear()
+    fresh_rate_limits()
     client, meetings = world["clients"][role], world["meetings"]
     status, page = client.request("GET", "/api/v1/risk/meetings")
     if allowed(role, R_READ):

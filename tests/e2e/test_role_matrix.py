@@ -2,17 +2,36 @@
 outside the grant (object level), nothing the role may not do (function level)."""
 import pytest
 
-from services.gateway.accounts import (A_ATTACH, A_DISPATCH, A_HANDLE, A_READ, A_REPORT, AUDIT, IMPORT, M_CONFIGURE,
-                                      M_INTAKE, M_MEDIATE, M_READ, P_HANDLE, P_READ, P_REGISTER, P_SUPERVISE,
-                                      PERMISSIONS, READ, REVEAL, STAFF, WRITE, Role)
-from services.gateway import http as gateway_http
+from services.gateway.accounts import (
+    A_ATTACH,
+    A_DISPATCH,
+    A_HANDLE,
+    A_READ,
+    A_REPORT,
+    AUDIT,
+    IMPORT,
+    M_CONFIGURE,
+    M_INTAKE,
+    M_MEDIATE,
+    M_READ,
+    P_HANDLE,
+    P_READ,
+    P_REGISTER,
+    P_SUPERVISE,
+    PERMISSIONS,
+    READ,
+    REVEAL,
+    STAFF,
+    WRITE,
+    Role,
+)
 from services.gateway.service import GatewayService
 from services.grid.service import GridService
 from services.mediation.service import MediationService
 from services.petitions.service import PetitionsService
 from tests import factories
 from tests.e2e.test_gateway_http import Client, admin
-from tests.harness import running
+from tests.harness import fresh_rate_limits, running
 
 PASSWORD = "Matrix-Pass-2026!"
 MINE, OTHER = "500229001", "500229002"
@@ -117,7 +136,7 @@ def test_reveal_import_staff_and_audit_follow_the_role(world, role):
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
 def test_grid_affairs_follow_the_role_and_the_grant(world, role):
-    gateway_http.LIMITER._buckets.clear()  # the whole matrix comes from one address: more than its burst
+    fresh_rate_limits()  # the whole matrix comes from one address: more than its burst
     client, cases = world["clients"][role], world["cases"]
     mine, other = cases[MINE_GRID], cases[OTHER_GRID]
     status, listing = client.request("GET", "/api/v1/cases")
@@ -155,7 +174,7 @@ def test_grid_affairs_follow_the_role_and_the_grant(world, role):
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
 def test_mediation_follows_the_role_and_the_grant(world, role):
-    gateway_http.LIMITER._buckets.clear()
+    fresh_rate_limits()
     client, disputes = world["clients"][role], world["disputes"]
     mine, other = disputes[MINE_VILLAGE], disputes[OTHER_VILLAGE]
     status, listing = client.request("GET", "/api/v1/disputes")
@@ -193,7 +212,7 @@ def test_mediation_follows_the_role_and_the_grant(world, role):
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
 def test_petitions_follow_the_role_and_the_grant(world, role):
-    gateway_http.LIMITER._buckets.clear()
+    fresh_rate_limits()
     client, petitions = world["clients"][role], world["petitions"]
     mine, other = petitions[MINE_VILLAGE], petitions[OTHER_VILLAGE]
     status, listing = client.request("GET", "/api/v1/petitions")

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from nameko.amqp.publish import Publisher
@@ -21,7 +21,7 @@ from services.credit import reconcile
 from services.credit.service import CreditService
 from services.grid.service import GridService
 from services.mediation.service import MediationService
-from shared import config
+from shared import clock, config
 from shared.errors import Conflict, NotFound, ValidationFailed
 from tests import factories
 from tests.e2e.test_mediation_http import AGREEMENT, SESSION
@@ -80,11 +80,11 @@ def new_household(suite) -> tuple[str, dict]:
 def give(suite, household_id: str, points: int) -> None:
     """Points straight onto a passbook through the manual path, for the store tests."""
     award = suite.credit.submit_award({"household_id": household_id, "rule_code": "VOLUNTEER",
-                                       "reason": "参加志愿服务活动", "occurred_on": date.today().isoformat(),
+                                       "reason": "参加志愿服务活动", "occurred_on": clock.today().isoformat(),
                                        "evidence": EVIDENCE})
     with rpc(SECOND) as second:
         second.credit.act_on_award(award["award_id"], {"action": "approve"})
-    as_of = (date.today() + timedelta(days=30)).isoformat()
+    as_of = (clock.today() + timedelta(days=30)).isoformat()
     suite.credit.post_due(as_of)
     assert suite.credit.get_passbook(household_id)["balance"] >= points
 
@@ -208,7 +208,7 @@ def test_twenty_concurrent_redemptions_on_a_balance_for_five_leave_five(suite):
 
 def manual_award(suite, household_id: str, reason: str = "带头清理河道垃圾，历时两天") -> dict:
     return suite.credit.submit_award({"household_id": household_id, "rule_code": "VOLUNTEER", "reason": reason,
-                                      "occurred_on": date.today().isoformat(), "evidence": EVIDENCE})
+                                      "occurred_on": clock.today().isoformat(), "evidence": EVIDENCE})
 
 
 def test_a_manual_award_goes_through_approval_and_notice_and_an_objection_stops_another(suite):
@@ -228,7 +228,7 @@ def test_a_manual_award_goes_through_approval_and_notice_and_an_objection_stops_
         suite.credit.act_on_award(award["award_id"], {"action": "post"})
     assert early.value.code == "award.notice_running"
     assert suite.credit.get_passbook(household_id)["balance"] == 0
-    posted = suite.credit.post_due((date.today() + timedelta(days=10)).isoformat())
+    posted = suite.credit.post_due((clock.today() + timedelta(days=10)).isoformat())
     assert award["award_id"] in posted["posted"]
     award = suite.credit.get_award(award["award_id"])
     assert award["status"] == "posted" and award["posted_points"] == 10
@@ -242,7 +242,7 @@ def test_a_manual_award_goes_through_approval_and_notice_and_an_objection_stops_
         second.credit.act_on_award(other["award_id"], {"action": "approve"})
         objected = suite.credit.object_publicly(other["award_id"], "当天并未参加清扫，情况不属实")
         assert objected["status"] == "objected"
-        assert suite.credit.post_due((date.today() + timedelta(days=10)).isoformat())["posted"] == []
+        assert suite.credit.post_due((clock.today() + timedelta(days=10)).isoformat())["posted"] == []
         stopped = second.credit.act_on_award(other["award_id"], {"action": "uphold", "reason": "经核实异议属实"})
     assert stopped["status"] == "stopped"
     assert suite.credit.get_passbook(household_id)["balance"] == 10
@@ -255,7 +255,7 @@ def test_caps_deductions_and_corrections(suite):
         for n in range(11):  # ten points a time, a hundred a month
             award = manual_award(suite, household_id, f"参加志愿服务第{n + 1}次")
             second.credit.act_on_award(award["award_id"], {"action": "approve"})
-    suite.credit.post_due((date.today() + timedelta(days=10)).isoformat())
+    suite.credit.post_due((clock.today() + timedelta(days=10)).isoformat())
     passbook = suite.credit.get_passbook(household_id, 1, 50)
     assert passbook["balance"] == 100  # the eleventh posts nothing over the cap
     assert passbook["rating"]["level"] == "AAA"
@@ -273,10 +273,10 @@ def test_caps_deductions_and_corrections(suite):
     with rpc(SECOND) as second:
         for n in range(2):
             award = suite.credit.submit_award({"household_id": household_id, "rule_code": "LITTER",
-                                               "reason": f"乱堆建筑垃圾第{n + 1}次", "occurred_on": date.today().isoformat(),
+                                               "reason": f"乱堆建筑垃圾第{n + 1}次", "occurred_on": clock.today().isoformat(),
                                                "evidence": EVIDENCE})
             second.credit.act_on_award(award["award_id"], {"action": "approve"})
-    suite.credit.post_due((date.today() + timedelta(days=10)).isoformat())
+    suite.credit.post_due((clock.today() + timedelta(days=10)).isoformat())
     passbook = suite.credit.get_passbook(household_id)
     assert (passbook["balance"], passbook["earned_total"], passbook["rating"]["level"]) == (80, 90, "B")
     suite.credit.correct_entry(passbook["history"]["items"][0]["entry_id"], {"reason": "经核实不属实，予以冲正"})
@@ -328,7 +328,7 @@ def court_csv(rows: list[list[str]]) -> str:
 def test_the_debtor_list_flags_joint_discipline_lowers_the_level_and_expires(suite):
     household_id, payload = new_household(suite)
     person = payload["residents"][0]
-    listed_on = (date.today() - timedelta(days=30)).isoformat()
+    listed_on = (clock.today() - timedelta(days=30)).isoformat()
     bad = court_csv([[person["name"], "自然人", "", "", "(2026)渝0229执100号", "城口县人民法院", listed_on, ""]])
     report = suite.credit.import_debtors("list.csv", bad, False)
     assert report["errors"][0]["row"] == 2 and report["listed"] == 0
@@ -336,7 +336,7 @@ def test_the_debtor_list_flags_joint_discipline_lowers_the_level_and_expires(sui
     good = court_csv([[person["name"], "自然人", person["id_number"], "", "(2026)渝0229执100号", "城口县人民法院",
                        listed_on, ""],
                       ["城口某建材有限公司", "单位", "", "91500229MA5U000001", "(2026)渝0229执101号", "城口县人民法院",
-                       listed_on, (date.today() + timedelta(days=1)).isoformat()]])
+                       listed_on, (clock.today() + timedelta(days=1)).isoformat()]])
     assert suite.credit.import_debtors("list.csv", good, True)["listed"] == 0  # a dry run writes nothing
     assert suite.credit.import_debtors("list.csv", good, False)["listed"] == 2
     assert suite.credit.import_debtors("list.csv", good, False)["known"] == 2  # imported again: nothing twice
@@ -355,7 +355,7 @@ def test_the_debtor_list_flags_joint_discipline_lowers_the_level_and_expires(sui
     assert not suite.credit.joint_discipline(id_number=person["id_number"])["listed"]
     assert suite.credit.get_rating("household", household_id)["level"] == "A"
 
-    expired = suite.credit.expire_due_listings((date.today() + timedelta(days=2)).isoformat())
+    expired = suite.credit.expire_due_listings((clock.today() + timedelta(days=2)).isoformat())
     assert len(expired["expired"]) == 1
     assert not suite.credit.joint_discipline(enterprise_code="91500229MA5U000001")["listed"]
     types = [e["event_type"] for e in database("credit").outbox.find(

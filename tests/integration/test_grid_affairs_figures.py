@@ -96,8 +96,8 @@ def grid(env):
             yield proxy.grid
 
 
-def figures_of(proxy, area_code=None, since=SINCE, until=UNTIL, as_of=AS_OF.isoformat()):
-    return proxy.affairs_figures(area_code, since, until, as_of)
+def figures_of(proxy, area_code=None, since=SINCE, until=UNTIL, as_of=None):
+    return proxy.affairs_figures(area_code, since, until, as_of or AS_OF.isoformat())
 
 
 TOWN1_CASES = {"total": 8, "closed": 3, "closed_on_time": 2, "open_overdue": 2,

@@ -138,3 +138,30 @@ def test_repeated_area_load_emits_nothing_new(grid):
     for area in factories.chengkou_areas(townships=1, villages=1, grids=1, micro_grids=2):
         grid.grid.upsert_area(area)
     assert database("grid").outbox.count_documents({}) == count
+
+
+def test_an_imported_sheet_names_its_residents_in_one_event_per_village_and_a_second_run_changes_nothing(grid):
+    codes = micro_grids(grid)
+    rows = factories.rows(codes, count=600, seed=18)  # more households than one transaction takes
+    first = grid.grid.import_rows(rows, False)
+    assert first["imported"]["households_created"] == 600
+    db = database("grid")
+    residents = {r["_id"] for r in db.residents.find({}, {"_id": 1})}
+    assert len(residents) == first["imported"]["residents_created"] == len(rows)
+    assert db.outbox.count_documents({"event_type": "grid.household.registered"}) == 600
+    assert db.outbox.count_documents({"event_type": "grid.resident.registered"}) == 0
+    imported = list(db.outbox.find({"event_type": "grid.residents.imported"}))
+    assert len(imported) == 2  # one village, two transactions
+    named = [r["resident_id"] for e in imported for r in e["envelope"]["data"]["residents"]]
+    assert sorted(named) == sorted(residents)
+
+    before = {name: db[name].count_documents({}) for name in ("households", "residents", "outbox")}
+    again = grid.grid.import_rows(rows, False)
+    assert again["imported"] == {"households_created": 0, "households_updated": 0, "residents_created": 0,
+                                 "residents_updated": 0, "households_moved": 0}
+    assert {name: db[name].count_documents({}) for name in ("households", "residents", "outbox")} == before
+
+    moved = [dict(r, address=r["address"] + "附1号") if r["household_number"] == rows[0]["household_number"] else r
+             for r in rows]
+    third = grid.grid.import_rows(moved, False)
+    assert third["imported"]["households_updated"] == 1 and third["imported"]["households_created"] == 0

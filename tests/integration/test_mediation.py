@@ -9,7 +9,7 @@ from nameko.amqp.publish import Publisher
 from nameko.standalone.events import get_event_exchange
 
 from services.grid.service import GridService
-from services.mediation import disputes
+from services.mediation.api.codes import WORKFLOW
 from services.mediation.service import MediationService
 from shared import config, outbox
 from shared.errors import Conflict, NotFound, ValidationFailed
@@ -133,7 +133,7 @@ def test_an_agreement_without_terms_or_signatures_is_refused(mediation, change, 
 
 def test_every_illegal_transition_is_refused(mediation):
     dispute = walk_in(mediation)
-    for action in set(disputes.WORKFLOW.transitions) - {"accept", "decline"}:
+    for action in set(WORKFLOW.transitions) - {"accept", "decline"}:
         with pytest.raises(Conflict) as refused:
             mediation.mediation.act_on_dispute(dispute["dispute_id"], {"action": action})
         assert refused.value.code == "dispute.illegal_transition"
@@ -179,7 +179,7 @@ PATHS = {"registered": [], "accepted": ["accept"], "in_mediation": ["accept", "h
 
 
 def test_every_legal_transition_of_the_table_works_on_the_real_service(mediation):
-    for transition in disputes.WORKFLOW.transitions.values():
+    for transition in WORKFLOW.transitions.values():
         for source in sorted(transition.sources):
             dispute = walk_in(mediation)
             for action in PATHS[source]:
@@ -197,7 +197,7 @@ def test_every_illegal_transition_from_every_status_is_refused(mediation):
         dispute = walk_in(mediation)
         for action in path:
             dispute = mediation.mediation.act_on_dispute(dispute["dispute_id"], {"action": action, **FIELDS[action]})
-        for action in set(disputes.WORKFLOW.transitions) - set(disputes.WORKFLOW.allowed(status)):
+        for action in set(WORKFLOW.transitions) - set(WORKFLOW.allowed(status)):
             with pytest.raises(Conflict):
                 mediation.mediation.act_on_dispute(dispute["dispute_id"], {"action": action, **FIELDS[action]})
         assert mediation.mediation.get_dispute(dispute["dispute_id"])["status"] == status

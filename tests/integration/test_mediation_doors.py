@@ -11,7 +11,7 @@ from prometheus_client import REGISTRY
 
 from services.grid.service import GridService
 from services.mediation.service import MediationService
-from services.petitions.events import PetitionConvertedToMediation
+from services.petitions.api.events import PetitionConvertedToMediation
 from shared import config, outbox, topology
 from shared.errors import Conflict, ValidationFailed
 from shared.events import envelope_for

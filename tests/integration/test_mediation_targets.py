@@ -10,8 +10,23 @@ import pytest
 from services.mediation.service import MediationService
 from shared.errors import NotFound, ValidationFailed
 from tests.harness import COUNTY_SCOPE, database, rpc, running
-from tests.unit.test_mediation_targets import (COUNTY_FIGURES, FIGURES, G111, G111_FIGURES, NOW, ROWS, T0, T1,
-                                               T1_FIGURES, T2, T2_FIGURES, V11, V11_FIGURES, V12, V12_FIGURES, row)
+from tests.unit.test_mediation_targets import (
+    COUNTY_FIGURES,
+    FIGURES,
+    G111,
+    G111_FIGURES,
+    NOW,
+    ROWS,
+    T1,
+    T1_FIGURES,
+    T2,
+    T2_FIGURES,
+    V11,
+    V11_FIGURES,
+    V12,
+    V12_FIGURES,
+    row,
+)
 
 SINCE, UNTIL = "2026-03-01", "2026-04-01"  # local days; the fixture's registrations run from day 0 to day 30
 AS_OF = NOW.isoformat()  # 2026-04-10T00:00:00+08:00

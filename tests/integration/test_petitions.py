@@ -106,8 +106,8 @@ def test_handling_extension_at_most_thirty_days_with_reason_and_approval(suite):
 
 def _replied(suite, received: str, days: list[str]) -> str:
     pid = suite.petitions.register_petition(letter(received))["petition_id"]
-    for action, day, fields in zip(("forward", "accept", "reply"), days,
-                                   ({"unit": "县人力社保局"}, {"notice": "依法予以受理"}, {"reply": "经核实，已依法处理完毕。"})):
+    steps = ({"unit": "县人力社保局"}, {"notice": "依法予以受理"}, {"reply": "经核实，已依法处理完毕。"})
+    for action, day, fields in zip(("forward", "accept", "reply"), days, steps, strict=True):
         suite.petitions.act_on_petition(pid, {"action": action, **fields}, at(day))
     return pid
 

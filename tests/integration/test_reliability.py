@@ -133,7 +133,7 @@ def test_failing_handler_parks_the_event_after_the_allowed_attempts_and_replay_a
 
 def test_event_without_a_queue_is_kept_unrouted_and_delivered_once_a_queue_exists(stores, monkeypatch):
     # Whatever services subscribe to it later, here the event finds no queue until the probe's is declared.
-    monkeypatch.setattr(topology, "service_classes", lambda: [])
+    monkeypatch.setattr(topology, "suite_subscriptions", lambda: [])
     unrouted_before = metric("xz_events_unrouted_total", source="grid", event_type=REGISTERED)
     with running(GridService), rpc(COUNTY_SCOPE) as proxy:
         micro_grid = load_areas(proxy)[0]

@@ -12,9 +12,9 @@ import pytest
 from nameko.amqp.publish import Publisher
 from nameko.standalone.events import get_event_exchange
 
-from services.credit.events import DishonestDebtorListed
-from services.grid.events import CaseReported
-from services.mediation.events import DisputeReferred
+from services.credit.api.events import DishonestDebtorListed
+from services.grid.api.events import CaseReported
+from services.mediation.api.events import DisputeReferred
 from services.risk.service import RiskService
 from shared import config, topology
 from shared.errors import ValidationFailed
@@ -93,6 +93,23 @@ def test_a_burst_in_one_village_raises_one_alert_with_its_signals_even_redeliver
     db.areas.update_one({"_id": VILLAGE}, {"$inc": {"score": 0.01}})
     done = subprocess.run(command, capture_output=True, text=True, env=os.environ, timeout=60)
     assert done.returncode == 1 and VILLAGE in done.stdout
+
+
+def test_signals_over_half_a_year_leave_the_window_once_and_the_rebuild_still_reproduces_every_score(risk):
+    proxy, db = risk
+    spread = [case_envelope(VILLAGE, minutes=day * 24 * 60, category="public_order") for day in range(0, 200, 9)]
+    random.Random(3).shuffle(spread)  # late ones arrive after the area's moment has moved past their window
+    for envelope in spread:
+        publish(envelope)
+    wait_until(lambda: applied(db) == len(spread), what="every signal applied")
+
+    latest = T0 + timedelta(days=198)
+    area = db.areas.find_one({"_id": VILLAGE})
+    assert area["at"] == latest
+    in_window = [day for day in range(0, 200, 9) if day >= 198 - 90]
+    assert area["signal_count"] == len(in_window)
+    assert proxy.risk.explain_score(VILLAGE)["signal_count"] == len(in_window)
+    assert proxy.risk.rebuild_scores()["ok"] is True
 
 
 def test_a_meeting_records_standing_and_invited_opinions_and_its_tasks_escalate(risk):

@@ -6,7 +6,9 @@ import pytest
 from pydantic import ValidationError
 
 from services.credit import domain, ledger
-from services.credit.domain import PointsRuleIn, DebtorRow, Level
+from services.credit.api.codes import IntegrityLevel
+from services.credit.api.rpc import PointsRuleIn
+from services.credit.domain import DebtorRow
 from shared.clock import LOCAL
 
 
@@ -67,14 +69,14 @@ def test_rules_deduct_only_for_violations_and_name_known_triggers():
 
 
 def test_levels_follow_points_violations_and_listings():
-    assert domain.household_level(120, 0, False)[0] == Level.AAA
-    assert domain.household_level(60, 0, False)[0] == Level.AA
-    assert domain.household_level(120, 1, False)[0] == Level.A
-    assert domain.household_level(300, 2, False)[0] == Level.B
+    assert domain.household_level(120, 0, False)[0] == IntegrityLevel.AAA
+    assert domain.household_level(60, 0, False)[0] == IntegrityLevel.AA
+    assert domain.household_level(120, 1, False)[0] == IntegrityLevel.A
+    assert domain.household_level(300, 2, False)[0] == IntegrityLevel.B
     level, reasons = domain.household_level(300, 0, True)
-    assert level == Level.C and "失信被执行人" in reasons[-1]
-    assert domain.enterprise_level(2, 0, False)[0] == Level.AAA
-    assert domain.enterprise_level(5, 2, False)[0] == Level.B
+    assert level == IntegrityLevel.C and "失信被执行人" in reasons[-1]
+    assert domain.enterprise_level(2, 0, False)[0] == IntegrityLevel.AAA
+    assert domain.enterprise_level(5, 2, False)[0] == IntegrityLevel.B
 
 
 def test_court_rows_need_an_identity_and_a_listing_lasts_two_years_by_default():

@@ -7,8 +7,8 @@ import pytest
 from pydantic import ValidationError
 
 from services.grid import cases, service_orders
-from services.grid.cases import ActionIn, CaseStatus
-from services.grid.service_orders import OrderActionIn, OrderStatus
+from services.grid.api.codes import DISPATCH, HANDLE, REPORT, CaseStatus, OrderStatus
+from services.grid.api.rpc import CaseActionIn, OrderActionIn
 from shared.errors import Conflict, Forbidden, ValidationFailed
 
 # action -> (statuses it starts from, status it ends in, fields it needs)
@@ -100,11 +100,11 @@ def test_an_unknown_action_is_a_validation_error_naming_the_field():
 
 
 def test_duties_split_the_actions_between_grid_township_and_handler():
-    assert set(cases.actions_for(cases.REPORT)) == {"report", "screen_out", "verify", "reject", "refer_to_mediation"}
-    assert set(cases.actions_for(cases.DISPATCH)) == {"return", "dispatch", "close", "reopen"}
-    assert set(cases.actions_for(cases.HANDLE)) == {"send_back", "handle"}
-    assert set(service_orders.actions_for(cases.REPORT)) == {"dispatch", "rate"}
-    assert set(service_orders.actions_for(cases.HANDLE)) == {"deliver"}
+    assert set(cases.WORKFLOW.actions_for(REPORT)) == {"report", "screen_out", "verify", "reject", "refer_to_mediation"}
+    assert set(cases.WORKFLOW.actions_for(DISPATCH)) == {"return", "dispatch", "close", "reopen"}
+    assert set(cases.WORKFLOW.actions_for(HANDLE)) == {"send_back", "handle"}
+    assert set(service_orders.WORKFLOW.actions_for(REPORT)) == {"dispatch", "rate"}
+    assert set(service_orders.WORKFLOW.actions_for(HANDLE)) == {"deliver"}
 
 
 def make_case(status="collected", verify_on_site=True, category="safety", assignee=None, **extra):
@@ -117,7 +117,7 @@ def make_case(status="collected", verify_on_site=True, category="safety", assign
 
 def after(case, action, township_name="葛城街道", **command):
     transition = cases.WORKFLOW.transitions[action]
-    return cases.assignee_after(case, transition, ActionIn(action=action, **command), township_name)
+    return cases.assignee_after(case, transition, CaseActionIn(action=action, **command), township_name)
 
 
 def test_who_the_case_waits_on_after_each_move():

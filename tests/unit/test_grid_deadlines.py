@@ -4,16 +4,15 @@ Around National Day 2025 the official calendar reads: Saturday 27 September a re
 make-up working day, 1 to 8 October public holidays, Thursday 9 and Friday 10 October working days, Saturday
 11 October a make-up working day, Sunday 12 October a rest day, Monday 13 October a working day.
 """
-import logging
 from datetime import date, datetime, timedelta, timezone
 
 import chinese_calendar
 import pytest
 from pydantic import ValidationError
 
-from shared import clock
 from services.grid import deadlines
-from services.grid.deadlines import DayKind, DeadlineRule, Escalation
+from services.grid.api.rpc import DeadlineRule
+from services.grid.deadlines import DayKind, Escalation
 
 UTC = timezone.utc
 CST = timezone(timedelta(hours=8))  # Asia/Shanghai, written out by hand
@@ -74,27 +73,16 @@ def test_a_start_past_local_midnight_counts_from_the_local_day_not_the_utc_one()
     assert deadlines.due_at(just_after_midnight, calendar(1)) == datetime(2025, 10, 12, 16, 0, tzinfo=UTC)
 
 
-def test_a_year_the_official_calendar_does_not_cover_falls_back_to_monday_to_friday(caplog):
+def test_a_year_the_official_calendar_does_not_cover_counts_its_statutory_holidays_provisionally():
     with pytest.raises(NotImplementedError):
         chinese_calendar.is_workday(date(2099, 1, 1))
-    # Thursday 1 January 2099 10:00: Fri 2 (1), Sat and Sun skipped, Mon 5 (2). New Year's Day itself is not
-    # known to be a holiday, so nothing else is skipped.
-    with caplog.at_level(logging.WARNING, logger="shared.clock"):
-        due = deadlines.due_at(datetime(2099, 1, 1, 10, 0, tzinfo=CST), working(2))
-    assert due == datetime(2099, 1, 5, 16, 0, tzinfo=UTC)
-    assert any("2099" in r.getMessage() for r in caplog.records)
-
-
-def test_the_fallback_when_the_calendar_gives_up_on_a_year(monkeypatch):
-    def uncovered(day):
-        raise NotImplementedError(f"no available data for year {day.year}")
-
-    monkeypatch.setattr(clock.chinese_calendar, "is_workday", uncovered)
-    # With no calendar, 1 October 2025 (Wednesday) is an ordinary working day and the make-up Sunday is a rest
-    # day: Tuesday 30 September + 3 working days is Wed 1, Thu 2, Fri 3 October.
-    assert deadlines.due_at(datetime(2025, 9, 30, 10, 0, tzinfo=CST), working(3)) == \
-        datetime(2025, 10, 3, 16, 0, tzinfo=UTC)
-    assert not deadlines.is_working_day(date(2025, 9, 28))
+    # Wednesday 31 December 2098 10:00: 1 January (元旦, Thursday) is known to be off by law; Fri 2 (1), Sat and
+    # Sun skipped, Mon 5 (2). Whatever the State Council adds later is not known: the due time is provisional.
+    start = datetime(2098, 12, 31, 10, 0, tzinfo=CST)
+    assert deadlines.due_at(start, working(2)) == datetime(2099, 1, 5, 16, 0, tzinfo=UTC)
+    kept = deadlines.deadline(start, working(2))
+    assert kept["provisional"] and kept["due_at"] == datetime(2099, 1, 5, 16, 0, tzinfo=UTC)
+    assert not deadlines.deadline(datetime(2025, 9, 30, 10, 0, tzinfo=CST), working(3))["provisional"]
 
 
 def test_rule_labels_and_limits():

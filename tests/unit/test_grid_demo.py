@@ -4,7 +4,8 @@ from collections import Counter, defaultdict
 import pytest
 
 from services.grid import demo, importing
-from services.grid.domain import AreaIn, AreaKind, Employment, GridWorkerIn, HouseholdIn, Relation
+from services.grid.api.codes import AreaKind, Employment, Relation
+from services.grid.api.rpc import AreaIn, GridWorkerIn, HouseholdIn
 from shared import idnumber, pii
 
 TOWNSHIP_KINDS = {

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from services.grid import importing
-from services.grid.domain import HouseholdIn
+from services.grid.api.rpc import HouseholdIn
 from shared import pii
 from shared.errors import ValidationFailed
 from tests import factories
@@ -343,3 +343,62 @@ def test_factories_give_unique_valid_households(micro_grids):
     assert len({h["household_number"] for h in made}) == 3
     for household in made:
         HouseholdIn.model_validate(household)
+
+
+# --- what a township clerk's sheet gets wrong --------------------------------------------------------------------
+
+def names_of(areas) -> dict[str, str]:
+    return {a["code"]: a["name"] for a in areas}
+
+
+def test_import_reports_a_village_name_that_is_not_the_village_of_the_micro_grid_code(areas, micro_grids):
+    code = sorted(micro_grids)[0]
+    right = a_row(code, township="葛城街道", village=names_of(areas)[code[:12]], grid=names_of(areas)[code[:15]])
+    wrong = a_row(code, household_number="500229-T90002", township="葛城街道", village="青坪村",
+                  grid=names_of(areas)[code[:15]], id_number=factories.id_number(902, date(1970, 3, 1)))
+    report = importing.validate_rows([right, wrong], micro_grids, names_of(areas))
+    assert problems_of(report) == [
+        (3, "村（社区）", f"村（社区）名称与微网格编码不符：编码 {code} 属于「{names_of(areas)[code[:12]]}」")]
+    assert report.problems[0].value_masked == "青坪村"
+
+
+def test_import_reads_a_birth_date_typed_as_an_excel_date_serial_and_checks_it_against_the_id_number(micro_grids):
+    code = sorted(micro_grids)[0]
+    born = date(1968, 4, 12)
+    serial = (born - date(1899, 12, 30)).days  # what Excel keeps for a cell typed 1968-04-12 in General format
+    table = [HEADER.split(",") + ["出生日期"],
+             [*a_row(code, id_number=factories.id_number(911, born)).values()][:13] + [serial],
+             [*a_row(code, household_number="500229-T90003", id_number=factories.id_number(912, born)).values()][:13]
+             + [serial + 1],
+             [*a_row(code, household_number="500229-T90004", id_number=factories.id_number(913, born)).values()][:13]
+             + [born],
+             [*a_row(code, household_number="500229-T90005", id_number=factories.id_number(914, born)).values()][:13]
+             + ["六八年四月"]]
+    rows = importing.read_file("clerk.xlsx", xlsx_bytes(table))
+    assert importing.birth_date_of(rows[0]["birth_date"]) == born
+    report = importing.validate_rows(rows, micro_grids)
+    assert problems_of(report) == [(3, "出生日期", "出生日期（1968-04-13）与身份证号中的出生日期不符"),
+                                   (5, "出生日期", "出生日期无法识别，请填写如 1990-05-03 的日期")]
+
+
+def test_import_warns_about_a_column_it_does_not_know_and_still_imports_the_rest(micro_grids):
+    code = sorted(micro_grids)[0]
+    table = [HEADER.split(",") + ["文化程度"], [*a_row(code).values()][:13] + ["初中"]]
+    rows, unknown = importing.read_sheet("clerk.xlsx", xlsx_bytes(table))
+    report = importing.validate_rows(rows, micro_grids, unknown_columns=unknown)
+    assert report.ok
+    assert [(w.row, w.column, w.reason) for w in report.warnings] == [
+        (1, "文化程度", "未识别的列「文化程度」，该列内容不会导入")]
+
+
+def test_import_reads_an_id_number_typed_in_full_width_digits(micro_grids):
+    code = sorted(micro_grids)[0]
+    id_number = factories.id_number(921, date(1975, 6, 30))
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in id_number)  # １２３… as a Chinese input method types them
+    table = [HEADER.split(","), [*a_row(code, id_number=full_width).values()][:13]]
+    rows = importing.read_file("clerk.xlsx", xlsx_bytes(table))
+    report = importing.validate_rows(rows, micro_grids)
+    assert report.ok, problems_of(report)
+    assert importing.group_households(rows)[0]["residents"][0]["id_number"] == id_number
+    # rows handed over as they are (the import_rows call) are read the same way
+    assert importing.validate_rows([a_row(code, id_number=full_width)], micro_grids).ok

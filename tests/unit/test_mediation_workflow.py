@@ -8,9 +8,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from services.mediation import disputes
-from services.mediation.disputes import ActionIn, Status, check_agreement, check_committee, due_at
-from services.mediation.domain import (AgreementIn, CommitteeIn, DisputeIn, agreement_problem, area_path,
-                                       judicial_confirmation_until)
+from services.mediation.api.codes import MEDIATE, STATUS_LABELS, WORKFLOW, DisputeStatus
+from services.mediation.api.rpc import AgreementIn, CommitteeIn, DisputeActionIn, DisputeIn
+from services.mediation.disputes import check_agreement, check_committee, due_at
+from services.mediation.domain import agreement_problem, area_path, judicial_confirmation_until
 from shared.errors import Conflict, ValidationFailed, parse
 
 # action -> (statuses it starts from, status it ends in, fields it needs)
@@ -31,15 +32,15 @@ STATUSES = ["registered", "accepted", "in_mediation", "resolved", "failed", "ref
 LABELS = {"registered": "已登记", "accepted": "已受理", "in_mediation": "调解中", "resolved": "已达成协议",
           "failed": "调解不成", "referred": "已转出", "performed": "已履行", "followed_up": "已回访", "closed": "已结案",
           "declined": "不予受理"}
-# What each needed field holds when given (any non-empty value passes the table; its shape is ActionIn's job).
+# What each needed field holds when given (any non-empty value passes the table; its shape is DisputeActionIn's job).
 GIVEN = {"committee_id": "MC-T1", "reason": "双方分歧较大", "referral": {"to": "litigation", "note": "引导诉讼"},
          "session": {"held_on": "2026-11-20"}, "agreement": {"facts": "…"}, "follow_up": {"performed": "fully"}}
 
 
 def test_the_table_has_exactly_the_actions_and_statuses_written_here():
-    assert set(disputes.WORKFLOW.transitions) == set(TABLE)
-    assert {s.value for s in Status} == set(STATUSES)
-    assert {str(k): v for k, v in disputes.STATUS_LABELS.items()} == LABELS
+    assert set(WORKFLOW.transitions) == set(TABLE)
+    assert {s.value for s in DisputeStatus} == set(STATUSES)
+    assert {str(k): v for k, v in STATUS_LABELS.items()} == LABELS
     assert {s.value for s in disputes.OPEN} == {"registered", "accepted", "in_mediation"}
 
 
@@ -47,19 +48,19 @@ def test_the_table_has_exactly_the_actions_and_statuses_written_here():
 def test_step_is_legal_exactly_where_the_table_says(status, action):
     sources, target, needs = TABLE[action]
     if status in sources:
-        transition = disputes.WORKFLOW.step(status, action, {n: GIVEN[n] for n in needs})
+        transition = WORKFLOW.step(status, action, {n: GIVEN[n] for n in needs})
         assert transition.target == target
-        assert transition.duty == disputes.MEDIATE
+        assert transition.duty == MEDIATE
     else:
         with pytest.raises(Conflict) as refused:
-            disputes.WORKFLOW.step(status, action, {n: GIVEN[n] for n in GIVEN})
+            WORKFLOW.step(status, action, {n: GIVEN[n] for n in GIVEN})
         assert refused.value.code == "dispute.illegal_transition" and refused.value.field == "action"
         assert f"当前状态为「{LABELS[status]}」" in refused.value.message
 
 
 @pytest.mark.parametrize("status", STATUSES)
 def test_the_buttons_offered_are_the_legal_actions(status):
-    assert set(disputes.WORKFLOW.allowed(status)) == {a for a, (sources, _, _) in TABLE.items() if status in sources}
+    assert set(WORKFLOW.allowed(status)) == {a for a, (sources, _, _) in TABLE.items() if status in sources}
 
 
 @pytest.mark.parametrize("action, missing", [(a, n) for a, (_, _, needs) in TABLE.items() for n in sorted(needs)])
@@ -69,33 +70,33 @@ def test_each_needed_field_is_enforced(action, missing):
     for empty in (None, "", {}):
         given = {n: GIVEN[n] for n in needs} | {missing: empty}
         with pytest.raises(ValidationFailed) as refused:
-            disputes.WORKFLOW.step(status, action, given)
+            WORKFLOW.step(status, action, given)
         assert refused.value.field == missing
         assert "须填写此项" in refused.value.message
 
 
 def test_close_needs_nothing_and_an_unknown_action_is_refused_by_name():
-    assert disputes.WORKFLOW.step("followed_up", "close", {}).target == "closed"
+    assert WORKFLOW.step("followed_up", "close", {}).target == "closed"
     with pytest.raises(ValidationFailed) as refused:
-        disputes.WORKFLOW.step("registered", "approve", {})
+        WORKFLOW.step("registered", "approve", {})
     assert (refused.value.code, refused.value.field) == ("dispute.unknown_action", "action")
     assert "accept" in refused.value.message
 
 
 def test_an_illegal_move_is_refused_before_its_missing_fields_are_looked_at():
     with pytest.raises(Conflict):
-        disputes.WORKFLOW.step("closed", "accept", {})
+        WORKFLOW.step("closed", "accept", {})
 
 
 def test_action_bodies_check_their_parts():
     with pytest.raises(ValidationFailed) as refused:
-        parse(ActionIn, {"action": "accept", "committee_id": "T1"})
+        parse(DisputeActionIn, {"action": "accept", "committee_id": "T1"})
     assert refused.value.field == "committee_id"
     with pytest.raises(ValidationFailed) as refused:
-        parse(ActionIn, {"action": "refer", "referral": {"to": "court", "note": "引导诉讼"}})
+        parse(DisputeActionIn, {"action": "refer", "referral": {"to": "court", "note": "引导诉讼"}})
     assert refused.value.field == "referral.to"
     with pytest.raises(ValidationFailed) as refused:
-        parse(ActionIn, {"action": "follow_up", "follow_up": {"visited_on": "2026-12-31", "visitor": "李调解",
+        parse(DisputeActionIn, {"action": "follow_up", "follow_up": {"visited_on": "2026-12-31", "visitor": "李调解",
                                                               "performed": "fully"}})
     assert refused.value.field == "follow_up.record"
 

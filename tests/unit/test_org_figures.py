@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from services.org import domain, figures
-from services.org.domain import PartyOrgIn, RosterIn
+from services.org.api.rpc import PartyOrgIn, RosterIn
 
 T, V1, V2 = "500229001", "500229001001", "500229001201"
 G1, G2, G3 = V1 + "001", V1 + "002", V2 + "001"

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.petitions import clocks, figures
+from services.petitions.api.codes import WORKFLOW
 from services.petitions.domain import is_collective
-from services.petitions.petitions import WORKFLOW
 from shared.errors import Conflict, ValidationFailed
 from shared.workflow import Workflow
 
@@ -147,3 +147,28 @@ def test_the_figures_match_the_hand_computed_fixture():
     assert by_area["500229002"]["backlog_at_start"] == 0
     by_unit = {u["unit"]: u["received"] for u in result["by_unit"]}
     assert by_unit == {"县人力社保局": 5, "县民政局": 1}
+
+
+def test_the_register_duty_in_the_figures_is_the_hand_count_by_area_and_by_first_handling_unit():
+    result = figures.compute(ROWS, EARLIER, t("2025-03-01", 0), t("2025-04-01", 0), NOW, level=1)
+    # 15 days from receipt to registration and assignment (登记并转送、交办): rows 1, 2, 3 and 6 within it; row 4
+    # forwarded on 20 April, 41 days after 10 March (late); row 5 received 20 March and not assigned by 30 April
+    # (overdue, counts against): 4 of 6.
+    assert (result["registered_on_time"], result["registration_counted"], result["registration_late"],
+            result["on_time_registration"]) == (4, 6, 2, 0.6667)
+    by_area = {a["area_code"]: a for a in result["by_area"]}
+    assert (by_area["500229001"]["registered_on_time"], by_area["500229001"]["on_time_registration"]) == (3, 1.0)
+    assert (by_area["500229002"]["registration_late"], by_area["500229002"]["on_time_registration"]) == (2, 0.3333)
+    by_unit = {u["unit"]: (u["registered_on_time"], u["registration_counted"]) for u in result["by_unit"]}
+    assert by_unit == {"县人力社保局": (4, 5), "县民政局": (0, 1)}
+    assert "15日内登记并转送、交办" in result["definitions"]["on_time_registration"]
+
+
+def test_petitions_nobody_was_assigned_yet_have_their_own_row_in_the_units():
+    waiting = [{**row(A, "letter", received="2025-03-01"), "first_handler": None},   # overdue since 16 March
+               {**row(A, "letter", received="2025-04-25"), "first_handler": None}]   # still inside its 15 days
+    result = figures.compute(ROWS + waiting, [], t("2025-03-01", 0), t("2025-05-01", 0), NOW, level=1)
+    [unassigned] = [u for u in result["by_unit"] if u["unit"] is None]
+    assert (unassigned["unit_label"], unassigned["received"]) == ("尚未转送交办", 2)
+    assert (unassigned["registered_on_time"], unassigned["registration_late"]) == (0, 1)
+    assert (result["registered_on_time"], result["registration_counted"]) == (4, 7)

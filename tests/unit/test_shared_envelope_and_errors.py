@@ -4,8 +4,8 @@ import pytest
 from nameko.exceptions import deserialize, serialize
 from pydantic import ValidationError
 
-from services.grid.domain import AreaIn
-from services.grid.events import HouseholdMoved
+from services.grid.api.events import HouseholdMoved
+from services.grid.api.rpc import AreaIn
 from shared.errors import Conflict, NotFound, ValidationFailed, parse
 from shared.events import Envelope, body_of, envelope_for
 from shared.scope import Scope

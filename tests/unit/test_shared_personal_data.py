@@ -61,3 +61,19 @@ def test_mask_text_hides_real_id_numbers_and_phones_but_not_area_codes():
     masked = pii.mask_text(text)
     assert real not in masked and "13912345678" not in masked
     assert "500229001001001001" in masked
+
+
+def test_a_rotated_key_seals_new_data_and_still_opens_the_old():
+    old_key, new_key, index = b"\x11" * 16 + b"\x22" * 16, b"\x33" * 16 + b"\x44" * 16, b"i" * 32
+    before = pii.PiiCipher(old_key, index, "k1")
+    sealed_before = before.encrypt("phone", "13800000000")
+    after = pii.PiiCipher(new_key, index, "k2", previous={"k1": old_key})
+    assert after.decrypt("phone", sealed_before) == "13800000000"
+    sealed_after = after.encrypt("phone", "13900000000")
+    assert sealed_after["k"] == "k2" and not after.is_current(sealed_before)
+    resealed = after.reseal("phone", sealed_before)
+    assert after.is_current(resealed) and pii.PiiCipher(new_key, index, "k2").decrypt("phone", resealed) == \
+        "13800000000"
+    with pytest.raises(pii.UnknownKeyId):
+        pii.PiiCipher(new_key, index, "k2").decrypt("phone", sealed_before)
+    assert after.blind_index("id_number", "x") == before.blind_index("id_number", "x")
