@@ -51,7 +51,12 @@ ENV PATH=/opt/venv/bin:$PATH \
 
 RUN groupadd --system --gid 10001 xiangzhi \
  && useradd --system --uid 10001 --gid xiangzhi --no-create-home \
-        --home-dir /nonexistent --shell /usr/sbin/nologin xiangzhi
+        --home-dir /nonexistent --shell /usr/sbin/nologin xiangzhi \
+ && install -d -o 10001 -g 10001 -m 700 /var/lib/xiangzhi/audit-anchors
+
+# AUDIT_ANCHOR_DIR: the gateway anchors the audit chain's head outside the database (docs/security.md); the
+# directory is the user's own so that a volume mounted on it starts writable.
+ENV AUDIT_ANCHOR_DIR=/var/lib/xiangzhi/audit-anchors
 
 COPY --from=build /opt/venv /opt/venv
 

@@ -109,7 +109,7 @@ class BenchSink(ReliableService):
     db = Storage(SinkStore)
     apply_clock = ApplyClock()
 
-    @handles(SOURCE, EVENT_NAME)
+    @handles(SOURCE, EVENT_NAME, batch=True)
     def on_thing_happened(self, tx, envelope):
         data = envelope.data
         self.db.db.applied.insert_one({"event_id": envelope.event_id, "thing_id": data["thing_id"],
@@ -383,7 +383,7 @@ RISK_TOWNSHIPS, RISK_VILLAGES = 5, 4  # the burst is spread over 20 villages of 
 
 
 def case_reported(seq: int) -> dict:
-    from services.grid.events import CaseReported
+    from services.grid.api.events import CaseReported
 
     township = f"500229{101 + seq % RISK_TOWNSHIPS:03d}"
     village = f"{township}{201 + (seq // RISK_TOWNSHIPS) % RISK_VILLAGES:03d}"
@@ -485,6 +485,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--risk-events", type=int, default=None,
                         help="grid case events for the risk service's signal path (default: --events; 0 skips it)")
     parser.add_argument("--timeout", type=float, default=600, help="give up after this many seconds (default 600)")
+    parser.add_argument("--county-import", action="store_true",
+                        help="instead: import a county-size sheet twice (bench/county_import.py)")
+    parser.add_argument("--households", type=int, default=75000, help="households of the county sheet (75,000)")
+    parser.add_argument("--seed", type=int, default=500229, help="seed of the demo county (500229)")
+    parser.add_argument("--load", action="store_true", help="instead: sustained events and staff reads (bench/load.py)")
+    parser.add_argument("--events-per-second", type=float, default=200, help="--load: events offered per second")
+    parser.add_argument("--requests-per-second", type=float, default=100, help="--load: gateway reads per second")
+    parser.add_argument("--seconds", type=float, default=60, help="--load: how long the load lasts (default 60)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     started = time.monotonic()
@@ -506,8 +514,21 @@ def main(argv: list[str] | None = None) -> int:
             # for the same port in shared.metrics.serve
             os.environ.update({"AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": prefix,
                                "XZ_ENV": "test"})
-            databases = [config.mongo_database(s) for s in (SOURCE, "benchsink", "raw", "risk")]
+            databases = [config.mongo_database(s) for s in (SOURCE, "benchsink", "raw", "risk", "grid", "gateway",
+                                                            "mediation", "petitions", "credit", "org")]
             stack.callback(drop_databases, mongo_uri, databases)
+            if args.county_import:
+                from bench import county_import
+
+                print(f"county import benchmark: {args.households:,} households (seed {args.seed}), "
+                      f"{os.cpu_count()} CPUs; mongo: {mongo_label}; rabbitmq vhost {vhost}")
+                county_import.report(county_import.run(args.households, args.seed, amqp_uri, mongo_uri, deadline,
+                                                            stop_runner))
+                return 0
+            if args.load:
+                from bench import load
+
+                return load.run(args, amqp_uri, mongo_uri, mongo_label, deadline, case_reported)
             print(f"events pipeline benchmark: N={args.events}, warm-up {args.warmup} per pipeline, "
                   f"concurrency {args.concurrency}, {os.cpu_count()} CPUs, one process")
             print(f"  mongo: {mongo_label}; rabbitmq: 127.0.0.1:5672 vhost {vhost} (removed at the end)")
