@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from shared import keys
 
-SERVICES = ("gateway", "grid", "org", "mediation", "petitions", "credit", "risk", "village", "emergency")
+SERVICES = ("gateway", "grid", "org", "mediation", "petitions", "credit", "risk", "village", "emergency", "assessment")
 METRICS_PORTS = {name: 9100 + i for i, name in enumerate(SERVICES)}
 
 

@@ -67,6 +67,7 @@ from .accounts import (
     AccountIn,
     handlers_for,
 )
+from .assessment_routes import AssessmentRoutes
 from .bodies import GrantsIn, LoginIn, PasswordChangeIn, RefreshIn
 from .calendar_routes import CalendarRoutes
 from .caller import SELF, Caller, session_of
@@ -97,7 +98,7 @@ def _any(actions: list[str]) -> str:
 
 
 class GatewayService(PetitionRoutes, OrgRoutes, CreditRoutes, RiskRoutes, PlaceRoutes, VillageRoutes, EmergencyRoutes,
-                     CalendarRoutes, NarrativeRoutes,
+                     CalendarRoutes, NarrativeRoutes, AssessmentRoutes,
                      ReliableService):
     """The registry, grid affairs and mediation routes are here; each later domain's routes are a mixin of their
     own module (petition_routes, org_routes, credit_routes), and its console pages a script of /console."""

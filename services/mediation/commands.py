@@ -285,7 +285,8 @@ def _fields(doc: dict) -> dict:
     return {"dispute_id": doc["_id"], "source": doc["source"], "source_ref": doc["source_ref"],
             "category": doc["category"], "major": doc["major"], "level": doc["level"],
             "committee_id": doc["committee_id"], "village_code": doc["village_code"],
-            "township_code": doc["township_code"], "status": doc["status"]}
+            "township_code": doc["township_code"], "status": doc["status"], "registered_at": doc["registered_at"],
+            "due_at": doc["due_at"], "resolved_at": doc["resolved_at"]}
 
 
 def _events(command: DisputeActionIn, before: dict, moved: dict, now) -> list:

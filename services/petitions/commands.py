@@ -328,7 +328,7 @@ def _fields(doc: dict) -> dict:
             "collective": doc["collective"], "repeat": bool(doc["repeat_of"]), "hard_case": doc["hard_case"],
             "area_code": doc["area_code"], "village_code": doc["village_code"],
             "township_code": doc["township_code"], "first_handler": doc["first_handler"], "unit": doc["unit"],
-            "status": doc["status"]}
+            "status": doc["status"], "received_at": doc["received_at"]}
 
 
 def _handle_due(doc: dict):

@@ -67,7 +67,8 @@ def test_a_dispute_event_s_envelope_names_its_publisher_not_the_door_it_came_in_
              "days_to_resolve": 3.5, "performed": "fully", "outcome": "resolved"}
     fields = {"dispute_id": "DP1", "source": "grid_case", "source_ref": "CS1", "category": "neighbour",
               "major": False, "level": "village", "committee_id": "MC500229001001", "village_code": "500229001001",
-              "township_code": "500229001", "status": "registered"}
+              "township_code": "500229001", "status": "registered", "registered_at": "2026-06-01T01:00:00Z",
+              "due_at": "2026-07-01T01:00:00Z", "resolved_at": None}
     body = cls.model_validate({**fields, **{k: v for k, v in extra.items() if k in cls.model_fields}})
     envelope = envelope_for(body, area_code="500229001001", correlation_id="c1").model_dump(mode="json")
     assert envelope["source"] == "mediation" and envelope["data"]["source"] == "grid_case"

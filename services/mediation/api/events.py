@@ -1,5 +1,5 @@
 """The mediation service's events. Ids, codes and outcomes only: never a party's name, ID number or phone."""
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
@@ -20,6 +20,10 @@ class DisputeEvent(EventData):
     village_code: str | None
     township_code: str
     status: str
+    # The dispute's clock, so a read model counts the targets as this service does (docs/mediation.md).
+    registered_at: datetime = Field(description="登记时间 (UTC)")
+    due_at: datetime = Field(description="调解期限 (UTC): open past it, the dispute counts against every rate")
+    resolved_at: datetime | None = Field(description="达成调解协议的时间 (UTC), null until resolved")
 
 
 @event(SOURCE, "dispute.registered", summary="矛盾纠纷登记 (a dispute was registered from one of its doors)")

@@ -23,6 +23,7 @@ class PetitionEvent(EventData):
     first_handler: str | None = Field(description="首办责任单位")
     unit: str | None = Field(description="当前承办单位")
     status: str
+    received_at: datetime = Field(description="收到时间 (UTC): the day a letter arrived, not the day it was typed in")
 
 
 @event(SOURCE, "petition.received", summary="信访件登记 (a petition was received on one of the four channels)")

@@ -1,0 +1,38 @@
+"""The assessment service's names other services and the gateway use: its permissions, the plan's eight targets
+(一、(二) 工作目标) with their labels, thresholds and exact definitions, and the survey indicators."""
+from typing import NamedTuple
+
+COUNTY_CODE = "500229"
+AS_READ = "assessment.read"      # the scorecard, the ranking, the records behind a figure, the export
+AS_MANAGE = "assessment.manage"  # the survey figures and the city averages of each year, closing a month
+
+
+class Target(NamedTuple):
+    code: str
+    label: str
+    threshold: float | None  # the plan's target as a ratio; None: not below the city average of the year
+    definition: str
+    source: str
+
+
+TARGETS = (
+    Target("governance_centre", "综治中心规范化建成率", 1.0,
+           "已规范化建成的综治中心数 ÷ 在用的县、乡、村三级综治中心数（期末状态）", "grid"),
+    Target("service_facility", "村（社区）综合服务设施达标率", 0.9,
+           "综合服务设施达标的村（社区）数 ÷ 村（社区）数（期末状态，未登记设施的村计为未达标）", "grid"),
+    Target("video_coverage", "公共安全重点区域视频监控覆盖率", 1.0,
+           "视频监控覆盖的重点区域数 ÷ 在用的重点区域数（期末状态）", "grid"),
+    Target("grassroots_rate", "乡村两级化解率", 0.9,
+           "在村（社区）、乡镇（街道）两级达成调解协议的纠纷数 ÷（已办结纠纷数 + 超期未结纠纷数），按登记时间", "mediation"),
+    Target("success_rate", "调解成功率", 0.95,
+           "达成调解协议的纠纷数 ÷（已受理且已办结的纠纷数 + 已受理超期未结的纠纷数），按登记时间", "mediation"),
+    Target("major_rate", "重大社会矛盾化解率", 0.85,
+           "达成调解协议的重大纠纷数 ÷（已办结的重大纠纷数 + 超期未结的重大纠纷数），按登记时间", "mediation"),
+    Target("online_share", "网上信访占比", 0.6, "网上信访件数 ÷ 信访总件数，按收到时间", "petitions"),
+    Target("public_opinion", "群众安全感、政法队伍满意度、司法公信力", None,
+           "三项测评得分均不低于全市平均水平（测评年度的得分与全市平均由县里录入）", "survey"),
+)
+BY_CODE = {t.code: t for t in TARGETS}
+
+SURVEY_INDICATORS = {"sense_of_security": "群众安全感", "team_satisfaction": "政法队伍满意度",
+                     "judicial_credibility": "司法公信力"}

@@ -1,0 +1,36 @@
+"""The assessment service's events: figures of areas only, never a person."""
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.events import EventData, event
+
+SOURCE = "assessment"
+
+
+class TargetValue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(description="指标代码 (contracts: services/assessment/api/codes.py TARGETS)")
+    value: float | None = Field(description="ratio 0–1, or for public_opinion the lowest score ÷ its city average")
+    met: bool | None
+    numerator: int | None
+    denominator: int | None
+
+
+@event(SOURCE, "scorecard.period_closed",
+       summary="月度目标考核结账 (a month's scorecard of the plan's eight targets for an area, as closed)")
+class ScorecardPeriodClosed(EventData):
+    period: str = Field(pattern=r"^\d{4}-\d{2}$", description="the month, as 2026-11")
+    area_code: str
+    township_code: str | None
+    targets: list[TargetValue]
+    met: int = Field(ge=0, description="targets met")
+    attainment: float | None = Field(description="目标达成指数 0–100")
+
+
+@event(SOURCE, "survey_figures.recorded",
+       summary="测评结果录入 (a year's survey score and city average of an area were recorded)")
+class SurveyFiguresRecorded(EventData):
+    year: int
+    area_code: str
+    indicator: str
+    value: float
+    city_average: float

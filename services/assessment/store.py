@@ -1,0 +1,68 @@
+"""The assessment service's MongoDB collections (database `<prefix>_assessment`).
+
+Everything but `survey_figures` and `closed_periods` is a read model of other services' events, written only by the
+handlers in intake.py: `areas` (the grid's tree), `disputes` (each dispute's clock and outcome), `petitions` (each
+petition's channel and when it was received), `places` (each governance centre, service facility and key area with
+the history of its state). No record holds a person: ids, area codes, states and times only.
+"""
+from pymongo import ReturnDocument
+
+from shared import area_model, clock
+from shared.mongo import ASC, Index
+
+
+class AssessmentStore:
+    INDEXES = [
+        Index("areas", [("path", ASC), ("kind", ASC)]),
+        Index("disputes", [("area_path", ASC), ("registered_at", ASC)]),
+        Index("petitions", [("area_path", ASC), ("received_at", ASC)]),
+        Index("places", [("kind", ASC), ("area_path", ASC)]),
+        Index("survey_figures", [("area_code", ASC), ("year", ASC)]),
+    ]
+
+    def __init__(self, db):
+        self.db = db
+
+    # the read models ----------------------------------------------------------------------------------------
+    def apply_area(self, area: dict, as_of, session) -> bool:
+        return area_model.keep_newest(self.db.areas, area, as_of, session)
+
+    def get_area(self, code: str) -> dict | None:
+        return self.db.areas.find_one({"_id": code})
+
+    def areas(self, query: dict) -> list[dict]:
+        return list(self.db.areas.find(query, {"kind": 1, "name": 1, "path": 1, "parent_code": 1}).sort("_id", ASC))
+
+    def keep_newest(self, collection: str, record_id: str, fields: dict, as_of, session) -> None:
+        """Set a record's fields unless a newer event already did (events of one record may arrive out of order);
+        `first` fields (a time once known) are kept from whichever event brought them."""
+        self.db[collection].update_one(
+            {"_id": record_id, "$or": [{"as_of": {"$lt": as_of}}, {"as_of": {"$exists": False}}]},
+            {"$set": {**fields, "as_of": as_of}}, upsert=False, session=session)
+        self.db[collection].update_one({"_id": record_id}, {"$setOnInsert": {**fields, "as_of": as_of}},
+                                       upsert=True, session=session)
+
+    def add_place_state(self, place: dict, entry: dict, session) -> None:
+        """A place's state as of one event, kept in the order the events occurred (a late one is slotted in)."""
+        self.db.places.update_one({"_id": place["_id"]}, {"$set": place, "$push": {"history": {
+            "$each": [entry], "$sort": {"at": 1}}}}, upsert=True, session=session)
+
+    def rows(self, collection: str, query: dict) -> list[dict]:
+        return list(self.db[collection].find(query))
+
+    # the county's own records --------------------------------------------------------------------------------
+    def save_survey_figure(self, doc: dict, session) -> dict:
+        return self.db.survey_figures.find_one_and_update(
+            {"_id": doc["_id"]}, {"$set": {**doc, "updated_at": clock.now()}}, upsert=True,
+            return_document=ReturnDocument.AFTER, session=session)
+
+    def survey_figures(self, query: dict) -> list[dict]:
+        return list(self.db.survey_figures.find(query).sort([("year", ASC), ("indicator", ASC)]))
+
+    def close_period(self, doc: dict, session) -> bool:
+        """True the first time a month of an area is closed: closing again publishes nothing twice."""
+        found = self.db.closed_periods.find_one({"_id": doc["_id"]}, session=session)
+        if found is not None:
+            return False
+        self.db.closed_periods.insert_one({**doc, "closed_at": clock.now()}, session=session)
+        return True
