@@ -62,7 +62,7 @@ def reference(seed: int = 500229) -> tuple[list[dict], list[dict], list[dict]]:
     return committees, mediators, offices
 
 
-def load(rpc_call: Callable, seed: int = 500229, disputes: int = 30,
+def load(rpc_call: Callable, seed: int = 500229, disputes: int = 100,
          progress: Callable[[str], object] = print) -> None:
     committees, mediators, offices = reference(seed)
     for committee in committees:
@@ -73,27 +73,36 @@ def load(rpc_call: Callable, seed: int = 500229, disputes: int = 30,
         rpc_call("save_talk_office", office)
     progress(f"调委会 {len(committees)} 个、调解员 {len(mediators)} 名、群众说事处 {len(offices)} 个已写入")
     rng = random.Random(seed + 2)
-    village_committees = [c for c in committees if c["level"] == "village"][:40]
+    # Every township gets its share, each a run of stages in which at least two are concluded and one of the
+    # first two is major, so every township's three targets have a value on the leader's first screen.
+    towns: dict[str, list[dict]] = {}
+    for c in committees:
+        if c["level"] == "village":
+            towns.setdefault(c["area_code"][:9], []).append(c)
+    township_codes = sorted(towns)
     by_id = {c["committee_id"]: c for c in committees}
     first_mediator = {m["committee_ids"][0]: m["mediator_id"] for m in mediators}
     today = clock.today()
     for n in range(disputes):
-        committee = rng.choice(village_committees)
+        turn, township = divmod(n, len(township_codes))
+        committee = rng.choice(towns[township_codes[township]])
         category, summary = rng.choice(MATTERS)
+        stage = STAGES[(township + turn) % len(STAGES)]
+        major = turn < 2 and (township + turn) % 2 == 0
         # The demo's own reference makes a second load find the same dispute instead of adding one.
         dispute = rpc_call("register_dispute", {"client_ref": f"demo-{seed}-{n:04d}",
             "area_code": committee["area_code"], "category": category, "summary": summary,
             "talk_office_township": committee["area_code"][:9],
-            "major_reasons": ["violence_risk"] if rng.random() < 0.1 else [],
+            "major_reasons": ["violence_risk"] if major else [],
             "parties": [{"role": "applicant", "name": demo_county.person_name(rng, True)},
                         {"role": "respondent", "name": demo_county.person_name(rng, False)}]})
-        stage = rng.choice(STAGES)
         if dispute["status"] == "registered":  # a dispute loaded before has moved on, or was meant to stay
             _walk(rpc_call, dispute["dispute_id"], stage, committee, by_id, first_mediator, today)
     progress(f"演示矛盾纠纷 {disputes} 件已就绪")
 
 
-STAGES = ["registered", "accepted", "session", "resolved", "followed", "closed", "failed", "escalated"]
+# Concluded stages at the even places: any four in a row hold two of them.
+STAGES = ["resolved", "accepted", "closed", "registered", "failed", "session", "followed", "escalated"]
 
 
 def _walk(rpc_call, dispute_id, stage, committee, by_id, first_mediator, today) -> None:

@@ -43,7 +43,14 @@ def _at(day: date, hour: int = 10) -> str:
 def load(rpc_call: Callable, seed: int = 500229, count: int = 48, progress: Callable[[str], object] = print) -> None:
     rng = random.Random(seed + 3)
     areas = demo_county.areas(seed)
-    villages = [a for a in areas if AreaKind(a["kind"]) in (AreaKind.village, AreaKind.community)][:60]
+    # The villages taken in turn from each township, so the petitions (and every township's online share) are
+    # spread over the whole county.
+    by_township: dict[str, list[dict]] = {}
+    for a in areas:
+        if AreaKind(a["kind"]) in (AreaKind.village, AreaKind.community):
+            by_township.setdefault(a["code"][:9], []).append(a)
+    rounds = max(len(v) for v in by_township.values())
+    villages = [vs[i] for i in range(rounds) for _, vs in sorted(by_township.items()) if i < len(vs)][:60]
     registry = demo_county.Registry()
     people = [{"name": demo_county.person_name(rng, rng.random() < 0.6),
                "id_number": registry.id_number(rng, date(1950 + rng.randrange(50), 1 + rng.randrange(12), 1 +

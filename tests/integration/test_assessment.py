@@ -178,8 +178,8 @@ def test_the_records_behind_a_figure_are_its_denominator_with_the_numerator_mark
 
 def test_an_event_delivered_again_changes_nothing(suite):
     db = database("assessment")
-    sent = [r for r in database("petitions").outbox.find({"event_type": "petitions.petition.received"})]
-    sent += [r for r in database("grid").outbox.find({"event_type": "grid.governance_centre.upserted"})]
+    sent = list(database("petitions").outbox.find({"event_type": "petitions.petition.received"}))
+    sent += list(database("grid").outbox.find({"event_type": "grid.governance_centre.upserted"}))
     history = len(db.places.find_one({"_id": "GC500229"})["history"])
     publish = Publisher(config.amqp_uri(), use_confirms=True, mandatory=True, serializer="json").publish
     for entry in sent:
