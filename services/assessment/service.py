@@ -12,7 +12,7 @@ from shared.service import ReliableService, rpc
 from shared.storage import Storage
 from shared.subscriber import handles
 
-from . import commands, intake
+from . import commands, intake, scheme_commands, selection_commands
 from .api import codes
 from .store import AssessmentStore
 
@@ -107,6 +107,92 @@ class AssessmentService(ReliableService):
     def close_period(self, payload: dict) -> dict:
         """Publish a finished month's scorecards of the county and its townships, once."""
         return commands.close_period(self.db, payload)
+
+    # 线上考核 ------------------------------------------------------------------------------------------------------
+    @rpc
+    def save_scheme(self, payload: dict) -> dict:
+        """The county's annual scheme (a draft until activated; at most 12 indicators, 4 of them manual)."""
+        return scheme_commands.save_scheme(self.db, payload)
+
+    @rpc
+    def activate_scheme(self, scheme_id: str) -> dict:
+        return scheme_commands.activate_scheme(self.db, scheme_id)
+
+    @rpc
+    def list_schemes(self) -> dict:
+        return scheme_commands.list_schemes(self.db)
+
+    @rpc
+    def start_round(self, payload: dict) -> dict:
+        """Score every area of a finished period: the automatic indicators now, the manual ones left open."""
+        return scheme_commands.start_round(self.db, payload)
+
+    @rpc
+    def get_round(self, round_id: str) -> dict:
+        return scheme_commands.get_round(self.db, round_id)
+
+    @rpc
+    def list_rounds(self, scheme_id=None) -> dict:
+        return scheme_commands.list_rounds(self.db, scheme_id)
+
+    @rpc
+    def score_manual(self, round_id: str, payload: dict) -> dict:
+        return scheme_commands.score_manual(self.db, round_id, payload)
+
+    @rpc
+    def start_round_notice(self, round_id: str, payload=None) -> dict:
+        return scheme_commands.start_notice(self.db, round_id, payload)
+
+    @rpc
+    def appeal(self, round_id: str, payload: dict) -> dict:
+        """An area's appeal of one point, with evidence, within the notice."""
+        return scheme_commands.appeal(self.db, round_id, payload)
+
+    @rpc
+    def decide_appeal(self, appeal_id: str, payload: dict) -> dict:
+        return scheme_commands.decide_appeal(self.db, appeal_id, payload)
+
+    @rpc
+    def publish_round(self, round_id: str) -> dict:
+        """Publish once the notice has passed and no appeal is pending."""
+        return scheme_commands.publish_round(self.db, round_id)
+
+    # 评选 -------------------------------------------------------------------------------------------------------------
+    @rpc
+    def save_selection(self, payload: dict) -> dict:
+        return selection_commands.save_selection(self.db, payload)
+
+    @rpc
+    def list_selections(self) -> dict:
+        return selection_commands.list_selections(self.db)
+
+    @rpc
+    def get_selection(self, selection_id: str) -> dict:
+        return selection_commands.get_selection(self.db, selection_id)
+
+    @rpc
+    def nominate(self, selection_id: str, payload: dict) -> dict:
+        return selection_commands.nominate(self.db, selection_id, payload)
+
+    @rpc
+    def decide_nomination(self, nomination_id: str, payload: dict) -> dict:
+        return selection_commands.decide_nomination(self.db, nomination_id, payload)
+
+    @rpc
+    def start_selection_notice(self, selection_id: str, payload=None) -> dict:
+        return selection_commands.start_notice(self.db, selection_id, payload)
+
+    @rpc
+    def object_to_nomination(self, nomination_id: str, payload: dict) -> dict:
+        return selection_commands.object_to(self.db, nomination_id, payload)
+
+    @rpc
+    def decide_objection(self, nomination_id: str, objection_id: str, payload: dict) -> dict:
+        return selection_commands.decide_objection(self.db, nomination_id, objection_id, payload)
+
+    @rpc
+    def award_selection(self, selection_id: str) -> dict:
+        return selection_commands.award(self.db, selection_id)
 
     @timer(interval=3600)
     def close_last_month_hourly(self):

@@ -18,6 +18,11 @@ class AssessmentStore:
         Index("petitions", [("area_path", ASC), ("received_at", ASC)]),
         Index("places", [("kind", ASC), ("area_path", ASC)]),
         Index("survey_figures", [("area_code", ASC), ("year", ASC)]),
+        Index("schemes", [("year", ASC), ("level", ASC)]),
+        Index("rounds", [("scheme_id", ASC), ("period", ASC)], unique=True),
+        Index("appeals", [("round_id", ASC), ("area_code", ASC), ("indicator", ASC)]),
+        Index("selections", [("year", ASC), ("kind", ASC)], unique=True),
+        Index("nominations", [("selection_id", ASC), ("area_code", ASC)]),
     ]
 
     def __init__(self, db):
@@ -50,7 +55,25 @@ class AssessmentStore:
     def rows(self, collection: str, query: dict) -> list[dict]:
         return list(self.db[collection].find(query))
 
-    # the county's own records --------------------------------------------------------------------------------
+    # the county's own records: schemes, rounds, appeals, selections, nominations ---------------------------------
+    def insert(self, collection: str, doc: dict, session) -> None:
+        now = clock.now()
+        self.db[collection].insert_one({"revision": 0, "created_at": now, "updated_at": now, **doc}, session=session)
+
+    def get(self, collection: str, record_id: str, session=None) -> dict | None:
+        return self.db[collection].find_one({"_id": record_id}, session=session)
+
+    def find(self, collection: str, query: dict, sort=("created_at", ASC)) -> list[dict]:
+        return list(self.db[collection].find(query).sort([sort]))
+
+    def move(self, collection: str, doc: dict, changes: dict, entry: dict, session) -> dict | None:
+        """Apply changes and append a history entry if nobody changed the record since it was read (None then)."""
+        return self.db[collection].find_one_and_update(
+            {"_id": doc["_id"], "revision": doc["revision"]},
+            {"$set": {**changes, "updated_at": clock.now()}, "$inc": {"revision": 1}, "$push": {"history": entry}},
+            return_document=ReturnDocument.AFTER, session=session)
+
+    # survey figures and closed months --------------------------------------------------------------------------------
     def save_survey_figure(self, doc: dict, session) -> dict:
         return self.db.survey_figures.find_one_and_update(
             {"_id": doc["_id"]}, {"$set": {**doc, "updated_at": clock.now()}}, upsert=True,

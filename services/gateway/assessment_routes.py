@@ -9,13 +9,27 @@ from openpyxl import Workbook
 from werkzeug.wrappers import Response
 
 from services.assessment.api import codes
-from services.assessment.api.rpc import ClosePeriodIn, SurveyFigureIn
+from services.assessment.api.rpc import (
+    AppealDecisionIn,
+    AppealIn,
+    ClosePeriodIn,
+    ManualScoreIn,
+    NominationDecisionIn,
+    NominationIn,
+    NoticeIn,
+    ObjectionDecisionIn,
+    ObjectionIn,
+    RoundIn,
+    SchemeIn,
+    SelectionIn,
+    SurveyFigureIn,
+)
 from shared.calls import call
 from shared.errors import ValidationFailed
 
 from .http import json_body, route
 
-AS_READ, AS_MANAGE = codes.AS_READ, codes.AS_MANAGE
+AS_READ, AS_MANAGE, AS_APPEAL = codes.AS_READ, codes.AS_MANAGE, codes.AS_APPEAL
 PERIOD = {"area_code": "区划代码（默认本人辖区）", "since": "起始日期（含），默认本月1日",
           "until": "截止日期（不含），默认明天"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -125,3 +139,104 @@ class AssessmentRoutes:
            tag="assessment", body=ClosePeriodIn, permission=AS_MANAGE)
     def close_assessment_period(self, request):
         return call(self.assessment, "close_period", payload=json_body(request))
+
+    # 线上考核 -------------------------------------------------------------------------------------------------------
+    @route("GET", "/api/v1/assessment/schemes", summary="年度考核方案", tag="assessment", permission=AS_READ)
+    def list_assessment_schemes(self, request):
+        return call(self.assessment, "list_schemes")
+
+    @route("POST", "/api/v1/assessment/schemes", summary="制定年度考核方案（指标不超过12项，手工评分不超过4项）",
+           tag="assessment", body=SchemeIn, permission=AS_MANAGE)
+    def save_assessment_scheme(self, request):
+        return call(self.assessment, "save_scheme", payload=json_body(request))
+
+    @route("POST", "/api/v1/assessment/schemes/<string:scheme_id>/activate", summary="方案开始执行（此后年度内不再修改）",
+           tag="assessment", permission=AS_MANAGE)
+    def activate_assessment_scheme(self, request, scheme_id):
+        return call(self.assessment, "activate_scheme", scheme_id=scheme_id)
+
+    @route("GET", "/api/v1/assessment/rounds", summary="考核期次", tag="assessment",
+           query={"scheme_id": "方案编号"}, permission=AS_READ)
+    def list_assessment_rounds(self, request):
+        return call(self.assessment, "list_rounds", scheme_id=request.args.get("scheme_id"))
+
+    @route("POST", "/api/v1/assessment/rounds", summary="开始一期考核：记分卡指标自动计分，手工项待评",
+           tag="assessment", body=RoundIn, permission=AS_MANAGE)
+    def start_assessment_round(self, request):
+        return call(self.assessment, "start_round", payload=json_body(request))
+
+    @route("GET", "/api/v1/assessment/rounds/<string:round_id>",
+           summary="一期考核的结果（县级看全部，乡镇和村只看本级，每一分都有说明）", tag="assessment", permission=AS_READ)
+    def get_assessment_round(self, request, round_id):
+        return call(self.assessment, "get_round", round_id=round_id)
+
+    @route("POST", "/api/v1/assessment/rounds/<string:round_id>/scores", summary="手工评分（附佐证材料）",
+           tag="assessment", body=ManualScoreIn, permission=AS_MANAGE)
+    def score_assessment_round(self, request, round_id):
+        return call(self.assessment, "score_manual", round_id=round_id, payload=json_body(request))
+
+    @route("POST", "/api/v1/assessment/rounds/<string:round_id>/notice", summary="考核结果公示", tag="assessment",
+           body=NoticeIn, permission=AS_MANAGE)
+    def notice_assessment_round(self, request, round_id):
+        return call(self.assessment, "start_round_notice", round_id=round_id, payload=json_body(request))
+
+    @route("POST", "/api/v1/assessment/rounds/<string:round_id>/appeals", summary="公示期内对某项得分申诉（附佐证）",
+           tag="assessment", body=AppealIn, status=201, permission=AS_APPEAL)
+    def appeal_assessment_round(self, request, round_id):
+        return call(self.assessment, "appeal", round_id=round_id, payload=json_body(request))
+
+    @route("POST", "/api/v1/assessment/appeals/<string:appeal_id>/decision", summary="县级裁定申诉",
+           tag="assessment", body=AppealDecisionIn, permission=AS_MANAGE)
+    def decide_assessment_appeal(self, request, appeal_id):
+        return call(self.assessment, "decide_appeal", appeal_id=appeal_id, payload=json_body(request))
+
+    @route("POST", "/api/v1/assessment/rounds/<string:round_id>/publish", summary="公示期满、申诉裁定后发布结果",
+           tag="assessment", permission=AS_MANAGE)
+    def publish_assessment_round(self, request, round_id):
+        return call(self.assessment, "publish_round", round_id=round_id)
+
+    # 评选 ----------------------------------------------------------------------------------------------------------
+    @route("GET", "/api/v1/assessment/selections", summary="年度评选", tag="assessment", permission=AS_READ)
+    def list_selections(self, request):
+        return call(self.assessment, "list_selections")
+
+    @route("POST", "/api/v1/assessment/selections", summary="发起年度评选", tag="assessment", body=SelectionIn,
+           permission=AS_MANAGE)
+    def save_selection(self, request):
+        return call(self.assessment, "save_selection", payload=json_body(request))
+
+    @route("GET", "/api/v1/assessment/selections/<string:selection_id>", summary="评选详情：推荐对象、材料、考核结果、异议",
+           tag="assessment", permission=AS_READ)
+    def get_selection(self, request, selection_id):
+        return call(self.assessment, "get_selection", selection_id=selection_id)
+
+    @route("POST", "/api/v1/assessment/selections/<string:selection_id>/nominations", summary="推荐评选对象（附材料）",
+           tag="assessment", body=NominationIn, status=201, permission=AS_APPEAL)
+    def nominate(self, request, selection_id):
+        return call(self.assessment, "nominate", selection_id=selection_id, payload=json_body(request))
+
+    @route("POST", "/api/v1/assessment/nominations/<string:nomination_id>/decision", summary="县级评审：拟表彰或不予入选",
+           tag="assessment", body=NominationDecisionIn, permission=AS_MANAGE)
+    def decide_nomination(self, request, nomination_id):
+        return call(self.assessment, "decide_nomination", nomination_id=nomination_id, payload=json_body(request))
+
+    @route("POST", "/api/v1/assessment/selections/<string:selection_id>/notice", summary="拟表彰对象公示",
+           tag="assessment", body=NoticeIn, permission=AS_MANAGE)
+    def notice_selection(self, request, selection_id):
+        return call(self.assessment, "start_selection_notice", selection_id=selection_id, payload=json_body(request))
+
+    @route("POST", "/api/v1/assessment/nominations/<string:nomination_id>/objections", summary="登记公示期内的异议",
+           tag="assessment", body=ObjectionIn, permission=AS_APPEAL)
+    def object_to_nomination(self, request, nomination_id):
+        return call(self.assessment, "object_to_nomination", nomination_id=nomination_id, payload=json_body(request))
+
+    @route("POST", "/api/v1/assessment/nominations/<string:nomination_id>/objections/<string:objection_id>/decision",
+           summary="县级处理异议", tag="assessment", body=ObjectionDecisionIn, permission=AS_MANAGE)
+    def decide_objection(self, request, nomination_id, objection_id):
+        return call(self.assessment, "decide_objection", nomination_id=nomination_id, objection_id=objection_id,
+                    payload=json_body(request))
+
+    @route("POST", "/api/v1/assessment/selections/<string:selection_id>/award", summary="公示期满后表彰",
+           tag="assessment", permission=AS_MANAGE)
+    def award_selection(self, request, selection_id):
+        return call(self.assessment, "award_selection", selection_id=selection_id)

@@ -93,7 +93,8 @@ EMERGENCY_ALL = frozenset({E_READ, E_PLAN, E_COMMAND, E_REPORT})
 # Assessment (考核评价): read (the scorecard of the plan's eight targets, the ranking, the records behind a figure,
 # their export: figures of areas, no person); manage (the county's survey figures and city averages, closing a
 # month). The same names as the assessment service's face (services/assessment/api/codes.py).
-AS_READ, AS_MANAGE = "assessment.read", "assessment.manage"
+# appeal (a township's or village's own: appeal a point of its result, nominate for 评选, record an objection).
+AS_READ, AS_MANAGE, AS_APPEAL = "assessment.read", "assessment.manage", "assessment.appeal"
 
 PERMISSION_LABELS = {
     READ: "查看区划、网格、户与居民（脱敏）", WRITE: "登记和修改区划、网格员、户与居民", IMPORT: "批量导入户籍表",
@@ -117,21 +118,25 @@ PERMISSION_LABELS = {
     V_FILE: "乡镇审查备案村规民约、督办超期事项",
     E_READ: "查看应急预案、启动、态势与总结", E_PLAN: "编制和发布应急预案", E_COMMAND: "启动、调整等级、扩大、解除响应（指挥）",
     E_REPORT: "入户核查上报、定时报告、任务完成（网格员）",
-    AS_READ: "查看八项目标记分卡、排名与指标记录，导出表格", AS_MANAGE: "录入测评得分与全市平均、月度结账",
+    AS_READ: "查看八项目标记分卡、排名与指标记录，导出表格；查看考核结果与评选",
+    AS_MANAGE: "录入测评得分、月度结账；制定考核方案、评分、裁定申诉、发布；评选评审、公示、表彰",
+    AS_APPEAL: "本级考核得分申诉、评选推荐、登记异议",
 }
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.county_admin: frozenset({READ, WRITE, IMPORT, REVEAL, STAFF, A_READ, A_REPORT, A_DISPATCH, A_HANDLE,
                                   A_ATTACH, A_CONFIGURE, *MEDIATION_ALL, *PETITIONS_ALL, *CREDIT_ALL,
                                   *RISK_ALL, *ORG_ALL, *PLACES_ALL, *VILLAGE_ALL, *EMERGENCY_ALL,
-                                  AS_READ, AS_MANAGE}),
+                                  AS_READ, AS_MANAGE, AS_APPEAL}),
     Role.township_staff: frozenset({READ, WRITE, IMPORT, REVEAL, A_READ, A_REPORT, A_DISPATCH, A_HANDLE,
                                     A_ATTACH, *MEDIATION_ALL, P_READ, P_REGISTER, P_HANDLE, C_READ, C_AWARD,
                                     C_APPROVE, C_STORE, R_READ, R_ASSESS, R_OPINION, *ORG_ALL, PL_READ,
-                                    PL_MANAGE, PL_INSPECT, V_READ, V_FILE, *EMERGENCY_ALL, AS_READ}),
+                                    PL_MANAGE, PL_INSPECT, V_READ, V_FILE, *EMERGENCY_ALL, AS_READ,
+                                    AS_APPEAL}),
     Role.village_cadre: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_HANDLE, A_ATTACH, M_READ, M_INTAKE,
                                    M_MEDIATE, P_READ, P_REGISTER, C_READ, C_AWARD, C_APPROVE, C_STORE, R_READ,
-                                   *ORG_ALL, PL_READ, PL_MANAGE, V_READ, V_MANAGE, *EMERGENCY_ALL, AS_READ}),
+                                   *ORG_ALL, PL_READ, PL_MANAGE, V_READ, V_MANAGE, *EMERGENCY_ALL, AS_READ,
+                                   AS_APPEAL}),
     Role.grid_worker: frozenset({READ, WRITE, REVEAL, A_READ, A_REPORT, A_ATTACH, M_READ, C_READ, C_AWARD, O_READ,
                                  PL_READ, V_READ, E_READ, E_REPORT}),
     Role.mediator: frozenset({READ, A_READ, M_READ, M_INTAKE, M_MEDIATE}),

@@ -36,3 +36,20 @@ BY_CODE = {t.code: t for t in TARGETS}
 
 SURVEY_INDICATORS = {"sense_of_security": "群众安全感", "team_satisfaction": "政法队伍满意度",
                      "judicial_credibility": "司法公信力"}
+
+# 线上考核 and 评选 ---------------------------------------------------------------------------------------------------
+AS_APPEAL = "assessment.appeal"  # a township's or village's own: appeal a point of its result, nominate for 评选
+
+# The plan asks to limit the burden of assessment: a scheme has at most this many indicators, few of them scored
+# by hand, and areas are assessed at most monthly.
+MAX_INDICATORS, MAX_MANUAL = 12, 4
+FREQUENCIES = {"quarterly": "按季度", "monthly": "按月"}
+LEVELS = {"township": "乡镇（街道）", "village": "村（社区）"}
+SCHEME_STATUS = {"draft": "草案", "in_force": "执行中"}
+ROUND_STATUS = {"scoring": "评分中", "in_notice": "公示中", "published": "已发布"}
+APPEAL_STATUS = {"pending": "待裁定", "upheld": "申诉成立", "rejected": "申诉不成立"}
+SELECTION_KINDS = {"advanced_village": "社会治理先进村（社区）", "excellent_worker": "优秀基层治理工作者",
+                   "innovation": "基层治理创新成果"}
+SELECTION_STATUS = {"nominating": "推荐中", "in_notice": "公示中", "awarded": "已表彰"}
+NOMINATION_STATUS = {"nominated": "已推荐", "shortlisted": "拟表彰", "rejected": "未入选", "awarded": "已表彰",
+                     "withdrawn": "因异议成立撤销"}

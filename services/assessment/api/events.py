@@ -34,3 +34,39 @@ class SurveyFiguresRecorded(EventData):
     indicator: str
     value: float
     city_average: float
+
+
+class AreaResult(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    area_code: str
+    total: float
+    rank: int
+
+
+@event(SOURCE, "round.published", summary="考核结果发布 (a round of 线上考核 was published after its notice)")
+class RoundPublished(EventData):
+    round_id: str
+    scheme_id: str
+    period: str
+    level: str
+    results: list[AreaResult]
+
+
+@event(SOURCE, "appeal.decided", summary="考核申诉裁定 (the county decided an area's appeal of one point)")
+class AppealDecided(EventData):
+    appeal_id: str
+    round_id: str
+    area_code: str
+    indicator: str
+    decision: str
+    points_before: float
+    points_after: float
+
+
+@event(SOURCE, "selection.awarded", summary="评选表彰 (a nominee of an annual selection was awarded)")
+class SelectionAwarded(EventData):
+    selection_id: str
+    kind: str
+    year: int
+    nomination_id: str
+    area_code: str
