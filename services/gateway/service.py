@@ -90,7 +90,7 @@ STATUS_TIMEOUT = 3
 # static/console/<domain>.js, one (or a few) per later domain (emergency-mobile: the phone page's emergency view);
 # session: the signed-in session of both pages (renewal with the refresh token)
 CONSOLE_SCRIPTS = ("session", "petitions", "org", "credit", "risk", "places", "village", "village-councils",
-                   "village-matters", "emergency", "emergency-mobile", "calendar", "narratives", "assessment")
+                   "village-matters", "emergency", "emergency-mobile", "calendar", "narratives", "assessment", "assessment-rounds")
 
 
 def _any(actions: list[str]) -> str:
@@ -241,7 +241,7 @@ class GatewayService(PetitionRoutes, OrgRoutes, CreditRoutes, RiskRoutes, PlaceR
         return Response((STATIC / "mobile.html").read_bytes(), mimetype="text/html")
 
     @route("GET", "/console/<string:domain>.js",
-           summary="控制台各业务页面的脚本（petitions、org、credit、risk、places、village、emergency、calendar、narratives、assessment，"
+           summary="控制台各业务页面的脚本（petitions、org、credit、risk、places、village、emergency、calendar、narratives、assessment、assessment-rounds，"
                    "手机页的 emergency-mobile）",
            tag="console", produces="text/javascript")
     def console_script(self, request, domain):

@@ -98,3 +98,54 @@ def test_a_county_leader_sees_the_scorecard_the_tile_map_and_the_ranking_and_exp
     assert "未达标" in online.text
     until = (clock.today() + timedelta(days=1)).isoformat()
     assert until in browser.find_element(By.ID, "as-summary").text
+
+
+TOWNSHIP = ("ran.gecheng", "冉葛城", "Town-Initial-2026!", "Town-Changed-2026!")
+
+
+def test_a_township_reads_its_own_result_point_by_point_and_appeals_a_point(gateway_port, browser):
+    from services.assessment import demo
+
+    with running(GridService, AssessmentService, GatewayService), rpc(COUNTY_SCOPE) as proxy:
+        root = admin(gateway_port)
+        for area in factories.chengkou_areas(townships=2, villages=1, grids=1, micro_grids=1):
+            assert root.request("PUT", f"/api/v1/areas/{area['code']}", area)[0] == 200
+        db = database("assessment")
+        wait_until(lambda: db.areas.count_documents({"kind": {"$in": ["town", "township", "street"]}}) == 2,
+                   timeout=60, what="the townships in the assessment service")
+        period = demo.last_quarter()
+        scheme = proxy.assessment.save_scheme({
+            "year": int(period[:4]), "title": "乡镇（街道）平安建设线上考核", "level": "township", "frequency": "quarterly",
+            "indicators": [{"code": "online_share", "label": "网上信访占比", "weight": 60, "source": "target",
+                            "target": "online_share"},
+                           {"code": "peace_work", "label": "平安建设工作", "weight": 40, "source": "manual",
+                            "guidance": "查阅平安建设工作台账"}]})
+        proxy.assessment.activate_scheme(scheme["scheme_id"])
+        round_id = proxy.assessment.start_round({"scheme_id": scheme["scheme_id"], "period": period})["round_id"]
+        for code, points in (("500229001", 31), ("500229002", 36)):
+            proxy.assessment.score_manual(round_id, {"area_code": code, "indicator": "peace_work", "points": points,
+                                                     "evidence": ["平安建设工作台账"]})
+        proxy.assessment.start_round_notice(round_id, {})
+        staff_account(root, gateway_port, TOWNSHIP, "township_staff", "500229001")
+        browser.set_window_size(1280, 1100)
+        browser.get(f"http://127.0.0.1:{gateway_port}/")
+        sign_in(browser, TOWNSHIP[0], TOWNSHIP[3])
+
+        wait_for(browser, "nav a[data-tab=assessment-rounds]").click()
+        wait_for(browser, f"#ar-rounds a.ar-open[data-round='{round_id}']").click()
+        wait_for(browser, "#ar-title", "公示中")
+        results = browser.find_elements(By.CSS_SELECTOR, "#ar-round details.ar-result")
+        assert [r.get_attribute("data-area") for r in results] == ["500229001"], "only the township's own result"
+        assert "本期无可计数记录，按满分计 60 分" in results[0].text and "县级评分 31 分" in results[0].text
+        form = browser.find_element(By.CSS_SELECTOR, "form.ar-appeal")
+        form.find_element(By.CSS_SELECTOR, "select[name=indicator] option[value=peace_work]").click()
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        assert wait_for(browser, "form.ar-appeal .err[data-for=reason]").text  # the reason is required
+        form.find_element(By.NAME, "reason").send_keys("季度末补报的平安建设台账未计入")
+        form.find_element(By.NAME, "evidence").send_keys("平安建设台账（补报）")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait_for(browser, "#ar-notice", "申诉已提交")
+        assert "待裁定" in wait_for(browser, "#ar-appeals").text
+        shot(browser, "98-assessment-appeal")
+    (appeal,) = database("assessment").appeals.find()
+    assert (appeal["area_code"], appeal["indicator"], appeal["status"]) == ("500229001", "peace_work", "pending")

@@ -12,6 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from services.assessment.service import AssessmentService
 from services.credit.service import CreditService
 from services.emergency.service import EmergencyService
 from services.gateway.service import GatewayService
@@ -59,7 +60,7 @@ def shot(driver, name):
 
 def test_sign_in_walk_the_tree_and_reveal_with_a_reason(gateway_port, browser):
     with running(GridService, MediationService, PetitionsService, CreditService, RiskService, OrgService,
-                 VillageService, EmergencyService, GatewayService):
+                 VillageService, EmergencyService, AssessmentService, GatewayService):
         setup = Client(gateway_port)
         first = setup.sign_in("admin", ADMIN_PASSWORD)
         assert first["must_change_password"]

@@ -13,6 +13,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from services.assessment.service import AssessmentService
 from services.credit.service import CreditService
 from services.emergency.service import EmergencyService
 from services.gateway.service import GatewayService
@@ -37,7 +38,7 @@ def live(module_gateway_port):
     # is restored after it).
     os.environ.update(RATE_LIMIT_BURST="100000", PUBLIC_RATE_LIMIT_BURST="100000", SIGNIN_FREE_FAILURES="100000")
     with running(GridService, MediationService, PetitionsService, CreditService, RiskService, OrgService,
-                 VillageService, EmergencyService, GatewayService):
+                 VillageService, EmergencyService, AssessmentService, GatewayService):
         root = admin(port)
         for area in factories.chengkou_areas(townships=1, villages=1, grids=1, micro_grids=1):
             root.request("PUT", f"/api/v1/areas/{area['code']}", area)

@@ -56,8 +56,10 @@ class Client:
 
 
 def _decode(resp):
-    text = resp.read().decode()
-    return json.loads(text) if resp.headers.get_content_type() == "application/json" else text
+    raw, kind = resp.read(), resp.headers.get_content_type()
+    if kind == "application/json":
+        return json.loads(raw.decode())
+    return raw.decode() if kind.startswith("text/") else raw  # a spreadsheet or a PDF stays bytes
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from services.assessment.service import AssessmentService
 from services.credit.service import CreditService
 from services.emergency.service import EmergencyService
 from services.gateway import permissions
@@ -35,7 +36,7 @@ def walkers(module_gateway_port):
     port = module_gateway_port
     os.environ.update(RATE_LIMIT_BURST="100000", PUBLIC_RATE_LIMIT_BURST="100000", SIGNIN_FREE_FAILURES="100000")
     with running(GridService, MediationService, PetitionsService, CreditService, RiskService, OrgService,
-                 VillageService, EmergencyService, GatewayService):
+                 VillageService, EmergencyService, AssessmentService, GatewayService):
         root = admin(port)
         clients = {}
         for role in Role:
