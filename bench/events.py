@@ -456,12 +456,21 @@ def report(n: int, results: dict[str, dict]) -> None:
     risk = results.get("risk")
     if risk and raw and risk["n"] and raw["n"]:
         print(f"{'risk/raw':<10}{'':>7}{risk['rate'] / raw['rate']:>10.2f}x{risk['p50'] / raw['p50']:>9.2f}x")
+    assessment = results.get("assessment")
+    if assessment and raw and assessment["n"] and raw["n"]:
+        print(f"{'assess/raw':<10}{'':>7}{assessment['rate'] / raw['rate']:>10.2f}x"
+              f"{assessment['p50'] / raw['p50']:>9.2f}x")
+    if assessment:
+        c, e = assessment["counts"], assessment["expected"]
+        print(f"assessment: {fmt(assessment['rate'])} events/s, read-model lag p50 {fmt(assessment['p50'])} ms, p99 "
+              f"{fmt(assessment['p99'])} ms; {c['disputes']} of {e['disputes']} disputes, {c['resolved']} of "
+              f"{e['resolved']} resolved in the read model")
     if risk:
         print(f"risk: {fmt(risk['rate'])} signals/s, score lag p50 {fmt(risk['p50'])} ms, p99 {fmt(risk['p99'])} ms "
               f"(raw ceiling {fmt(raw['rate']) if raw else '-'} events/s); {risk['counts']['alerts']} alerts; "
               f"rebuild {risk['rebuild']}")
     for label, r in results.items():
-        expected = r["counts"]["state"] if label == "risk" else n
+        expected = r["counts"]["state"] if label in ("risk", "assessment") else n
         complete = r["counts"]["applied"] == expected and r["n"] == expected and not r["errors"]
         if not complete:
             print(f"{label}: INCOMPLETE, {expected - r['counts']['applied']} of {expected} not applied; "
@@ -484,6 +493,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=50, help="events per pipeline sent first and not counted")
     parser.add_argument("--risk-events", type=int, default=None,
                         help="grid case events for the risk service's signal path (default: --events; 0 skips it)")
+    parser.add_argument("--assessment-events", type=int, default=None,
+                        help="dispute events for the assessment service's read model (default: --events; 0 skips)")
     parser.add_argument("--timeout", type=float, default=600, help="give up after this many seconds (default 600)")
     parser.add_argument("--county-import", action="store_true",
                         help="instead: import a county-size sheet twice (bench/county_import.py)")
@@ -515,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
             os.environ.update({"AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": prefix,
                                "XZ_ENV": "test"})
             databases = [config.mongo_database(s) for s in (SOURCE, "benchsink", "raw", "risk", "grid", "gateway",
-                                                            "mediation", "petitions", "credit", "org")]
+                                                            "mediation", "petitions", "credit", "org", "assessment")]
             stack.callback(drop_databases, mongo_uri, databases)
             if args.county_import:
                 from bench import county_import
@@ -549,12 +560,21 @@ def main(argv: list[str] | None = None) -> int:
                       f"greenthreads; the risk service (max_workers {args.concurrency}) stores each signal and "
                       "rescores its village and township in one transaction; score lag = scored - occurred_at")
                 results["risk"] = run_risk(risk_events, args.concurrency, amqp_uri, mongo_uri, deadline)
+            assessment_events = args.events if args.assessment_events is None else args.assessment_events
+            if assessment_events:
+                from bench import assessment
+
+                print(f"  assessment: {assessment_events} mediation dispute events (registered, a third later "
+                      "resolved) over 200 villages, published with confirms; the assessment service keeps each "
+                      "dispute's row through its inbox; lag = row committed - occurred_at")
+                results["assessment"] = assessment.run(assessment_events, args.concurrency, amqp_uri, mongo_uri,
+                                                       deadline, sys.modules[__name__])
             report(args.events, results)
     except Aborted as exc:
         if results:
             report(args.events, results)
         print(str(exc))
-        for batch in ("ours", "raw", "risk"):
+        for batch in ("ours", "raw", "risk", "assessment"):
             if batch in APPLIED:
                 print(f"  {batch}: {len(APPLIED[batch])} of {args.events} applied before stopping")
         code = 2

@@ -21,6 +21,10 @@ def period(since: str | None, until: str | None) -> tuple[datetime, datetime]:
     today = clock.today()
     start = clock.parse_local(since, "since") if since else _local(today.replace(day=1))
     end = clock.parse_local(until, "until") if until else _local(today + timedelta(days=1))
+    if start.year < 2000:
+        raise ValidationFailed("起始日期应不早于2000年", field="since")
+    if end.year > 2100:
+        raise ValidationFailed("截止日期应不晚于2100年", field="until")
     if end <= start:
         raise ValidationFailed("结束日期应晚于开始日期", field="until")
     if end - start > timedelta(days=366 * 3):

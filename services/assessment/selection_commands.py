@@ -75,8 +75,8 @@ def start_notice(work, selection_id: str, payload: dict) -> dict:
         raise Conflict("已公示", field="selection_id", code="selection.in_notice")
     if not work.store.find("nominations", {"selection_id": selection["_id"], "status": "shortlisted"}):
         raise Conflict("尚无拟表彰对象", field="selection_id", code="selection.empty")
-    if on > clock.today():
-        raise ValidationFailed("公示日期不能晚于今天", field="noticed_on")
+    if on > clock.today() or on < clock.today() - timedelta(days=60):
+        raise ValidationFailed("公示日期应在最近60天内、不晚于今天", field="noticed_on")
     until = on + timedelta(days=selection["notice_days"])
     work.transaction(lambda tx: _moved(work.store.move("selections", selection, {
         "status": "in_notice", "noticed_on": on.isoformat(), "notice_until": until.isoformat()},

@@ -3,8 +3,9 @@ village, the areas ranked for the leader's first screen, the records behind ever
 each year beside the city's average, and the months closed and published. Entrypoints only: the rules are in
 scorecard.py, the service layer in commands.py, the other services' events in intake.py, storage in store.py.
 
-It knows the other services only by their events (docs/adr/0021-assessment-reads-events.md): never their databases,
-never their code beyond the mediation service's public definitions of its targets.
+It knows the other services only by their events (docs/adr/0021-assessment-reads-events.md): never their
+databases, never their code beyond the mediation service's public definitions of its targets. Its handlers apply
+what the process holds in one transaction (docs/adr/0020-inbox-group-commit.md).
 """
 from nameko.timer import timer
 
@@ -22,55 +23,55 @@ class AssessmentService(ReliableService):
     db = Storage(AssessmentStore)
 
     # other services' events ----------------------------------------------------------------------------------
-    @handles("grid", "area.upserted")
+    @handles("grid", "area.upserted", batch=True)
     def keep_area(self, tx, envelope):
         intake.apply_area(self.db, tx, envelope)
 
-    @handles("grid", "governance_centre.upserted")
+    @handles("grid", "governance_centre.upserted", batch=True)
     def keep_governance_centre(self, tx, envelope):
         intake.apply_place(self.db, tx, envelope)
 
-    @handles("grid", "service_facility.upserted")
+    @handles("grid", "service_facility.upserted", batch=True)
     def keep_service_facility(self, tx, envelope):
         intake.apply_place(self.db, tx, envelope)
 
-    @handles("grid", "key_area.upserted")
+    @handles("grid", "key_area.upserted", batch=True)
     def keep_key_area(self, tx, envelope):
         intake.apply_place(self.db, tx, envelope)
 
-    @handles("mediation", "dispute.registered")
+    @handles("mediation", "dispute.registered", batch=True)
     def keep_registered_dispute(self, tx, envelope):
         intake.apply_dispute(self.db, tx, envelope)
 
-    @handles("mediation", "dispute.accepted")
+    @handles("mediation", "dispute.accepted", batch=True)
     def keep_accepted_dispute(self, tx, envelope):
         intake.apply_dispute(self.db, tx, envelope)
 
-    @handles("mediation", "dispute.declined")
+    @handles("mediation", "dispute.declined", batch=True)
     def keep_declined_dispute(self, tx, envelope):
         intake.apply_dispute(self.db, tx, envelope)
 
-    @handles("mediation", "dispute.escalated")
+    @handles("mediation", "dispute.escalated", batch=True)
     def keep_escalated_dispute(self, tx, envelope):
         intake.apply_dispute(self.db, tx, envelope)
 
-    @handles("mediation", "dispute.resolved")
+    @handles("mediation", "dispute.resolved", batch=True)
     def keep_resolved_dispute(self, tx, envelope):
         intake.apply_dispute(self.db, tx, envelope)
 
-    @handles("mediation", "dispute.failed")
+    @handles("mediation", "dispute.failed", batch=True)
     def keep_failed_dispute(self, tx, envelope):
         intake.apply_dispute(self.db, tx, envelope)
 
-    @handles("mediation", "dispute.referred")
+    @handles("mediation", "dispute.referred", batch=True)
     def keep_referred_dispute(self, tx, envelope):
         intake.apply_dispute(self.db, tx, envelope)
 
-    @handles("mediation", "dispute.closed")
+    @handles("mediation", "dispute.closed", batch=True)
     def keep_closed_dispute(self, tx, envelope):
         intake.apply_dispute(self.db, tx, envelope)
 
-    @handles("petitions", "petition.received")
+    @handles("petitions", "petition.received", batch=True)
     def keep_received_petition(self, tx, envelope):
         intake.apply_petition(self.db, tx, envelope)
 

@@ -20,7 +20,7 @@ class SurveyFigureIn(BaseModel):
 
 class ClosePeriodIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="要结账的月份，如 2026-11")
+    period: str = Field(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$", description="要结账的月份，如 2026-11")
 
 
 class IndicatorIn(BaseModel):
@@ -48,7 +48,7 @@ class SchemeIn(BaseModel):
 class RoundIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     scheme_id: str = Field(min_length=1, max_length=40)
-    period: str = Field(pattern=r"^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$", description="2026-Q3（按季度）或 2026-09（按月）")
+    period: str = Field(pattern=r"^20\d{2}-(Q[1-4]|0[1-9]|1[0-2])$", description="2026-Q3（按季度）或 2026-09（按月）")
 
 
 class ManualScoreIn(BaseModel):
