@@ -52,3 +52,15 @@ def apply_place(work, tx, envelope: Envelope) -> None:
 
 def _time(value):
     return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def apply_household(work, tx, envelope: Envelope) -> None:
+    """Households by reference only (id and village), to draw a survey's sample from."""
+    data = envelope.data
+    if envelope.event_type.endswith("household.moved"):
+        village = data["to_micro_grid_code"][:12]
+    else:
+        village = data["village_code"]
+    work.store.keep_newest("households", data["household_id"], {"village_code": village,
+                                                                "township_code": village[:9]},
+                           envelope.occurred_at, tx.session)

@@ -13,7 +13,7 @@ from shared.service import ReliableService, rpc
 from shared.storage import Storage
 from shared.subscriber import handles
 
-from . import commands, intake, scheme_commands, selection_commands
+from . import commands, intake, scheme_commands, selection_commands, survey_commands
 from .api import codes
 from .store import AssessmentStore
 
@@ -71,6 +71,14 @@ class AssessmentService(ReliableService):
     def keep_closed_dispute(self, tx, envelope):
         intake.apply_dispute(self.db, tx, envelope)
 
+    @handles("grid", "household.registered", batch=True)
+    def keep_household(self, tx, envelope):
+        intake.apply_household(self.db, tx, envelope)
+
+    @handles("grid", "household.moved", batch=True)
+    def keep_household_move(self, tx, envelope):
+        intake.apply_household(self.db, tx, envelope)
+
     @handles("petitions", "petition.received", batch=True)
     def keep_received_petition(self, tx, envelope):
         intake.apply_petition(self.db, tx, envelope)
@@ -108,6 +116,34 @@ class AssessmentService(ReliableService):
     def close_period(self, payload: dict) -> dict:
         """Publish a finished month's scorecards of the county and its townships, once."""
         return commands.close_period(self.db, payload)
+
+    # surveys ----------------------------------------------------------------------------------------------------------
+    @rpc
+    def open_survey(self, payload: dict) -> dict:
+        """The year's survey: the questionnaire and the sample per village, with the one-time codes (shown once)."""
+        return survey_commands.open_survey(self.db, payload)
+
+    @rpc
+    def list_surveys(self) -> dict:
+        return survey_commands.list_surveys(self.db)
+
+    @rpc
+    def survey_results(self, survey_id: str, area_code=None) -> dict:
+        return survey_commands.results_of(self.db, survey_id, area_code)
+
+    @rpc
+    def close_survey(self, survey_id: str, payload: dict) -> dict:
+        return survey_commands.close_survey(self.db, survey_id, payload)
+
+    @rpc
+    def survey_questions(self, payload: dict) -> dict:
+        """The residents' page: the questions for a one-time code."""
+        return survey_commands.questions_for(self.db, payload)
+
+    @rpc
+    def answer_survey(self, payload: dict) -> dict:
+        """The residents' page: a household's answers with its one-time code, accepted once."""
+        return survey_commands.answer(self.db, payload)
 
     # 线上考核 ------------------------------------------------------------------------------------------------------
     @rpc

@@ -1,9 +1,13 @@
 """The assessment service's MongoDB collections (database `<prefix>_assessment`).
 
-Everything but `survey_figures` and `closed_periods` is a read model of other services' events, written only by the
-handlers in intake.py: `areas` (the grid's tree), `disputes` (each dispute's clock and outcome), `petitions` (each
-petition's channel and when it was received), `places` (each governance centre, service facility and key area with
-the history of its state). No record holds a person: ids, area codes, states and times only.
+The read models of other services' events, written only by the handlers in intake.py: `areas` (the grid's tree),
+`disputes` (each dispute's clock and outcome), `petitions` (each petition's channel and when it was received),
+`places` (each governance centre, service facility and key area with the history of its state), `households` (id
+and village only, to draw survey samples from).
+
+The county's own records: survey figures, closed months, schemes, rounds, appeals, selections and nominations,
+surveys. Survey codes are kept as hashes with their village, answers with their village and scores: neither names
+the household. No record holds a resident: ids, area codes, states and times only.
 """
 from pymongo import ReturnDocument
 
@@ -23,6 +27,9 @@ class AssessmentStore:
         Index("appeals", [("round_id", ASC), ("area_code", ASC), ("indicator", ASC)]),
         Index("selections", [("year", ASC), ("kind", ASC)], unique=True),
         Index("nominations", [("selection_id", ASC), ("area_code", ASC)]),
+        Index("households", [("village_code", ASC)]),
+        Index("survey_codes", [("survey_id", ASC), ("village_code", ASC)]),
+        Index("survey_answers", [("survey_id", ASC), ("area_path", ASC)]),
     ]
 
     def __init__(self, db):

@@ -2,6 +2,7 @@
 ranking and the records behind a figure are the assessment service's; this module only turns any of those tables
 into an `.xlsx` the county's staff open in their spreadsheet (Chinese headers, percentages as numbers)."""
 import io
+from pathlib import Path
 from urllib.parse import quote
 
 from nameko.rpc import RpcProxy
@@ -10,9 +11,11 @@ from werkzeug.wrappers import Response
 
 from services.assessment.api import codes
 from services.assessment.api.rpc import (
+    AnswerIn,
     AppealDecisionIn,
     AppealIn,
     ClosePeriodIn,
+    CodeIn,
     ManualScoreIn,
     NominationDecisionIn,
     NominationIn,
@@ -22,7 +25,9 @@ from services.assessment.api.rpc import (
     RoundIn,
     SchemeIn,
     SelectionIn,
+    SurveyCloseIn,
     SurveyFigureIn,
+    SurveyIn,
 )
 from shared.calls import call
 from shared.errors import ValidationFailed
@@ -34,6 +39,7 @@ PERIOD = {"area_code": "区划代码（默认本人辖区）", "since": "起始�
           "until": "截止日期（不含），默认明天"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLES = "scorecard、ranking 或 records"
+SURVEY_SCRIPT = Path(__file__).parent / "static" / "public" / "survey.js"
 
 
 def _percent(value):
@@ -240,3 +246,37 @@ class AssessmentRoutes:
            tag="assessment", permission=AS_MANAGE)
     def award_selection(self, request, selection_id):
         return call(self.assessment, "award_selection", selection_id=selection_id)
+
+    # surveys ------------------------------------------------------------------------------------------------------
+    @route("GET", "/api/v1/assessment/surveys", summary="年度群众安全感和满意度测评", tag="assessment", permission=AS_READ)
+    def list_surveys(self, request):
+        return call(self.assessment, "list_surveys")
+
+    @route("POST", "/api/v1/assessment/surveys", summary="开始年度测评：按村抽样入户，生成一次性测评码（只显示这一次）",
+           tag="assessment", body=SurveyIn, status=201, permission=AS_MANAGE)
+    def open_survey(self, request):
+        return call(self.assessment, "open_survey", payload=json_body(request))
+
+    @route("GET", "/api/v1/assessment/surveys/<string:survey_id>/results",
+           summary="测评结果：各项得分、样本量与误差（不关联任何住户）", tag="assessment",
+           query={"area_code": "区划代码（默认本人辖区）"}, permission=AS_READ)
+    def survey_results(self, request, survey_id):
+        return call(self.assessment, "survey_results", survey_id=survey_id, area_code=request.args.get("area_code"))
+
+    @route("POST", "/api/v1/assessment/surveys/<string:survey_id>/close", summary="结束测评，得分与全市平均计入记分卡",
+           tag="assessment", body=SurveyCloseIn, permission=AS_MANAGE)
+    def close_survey(self, request, survey_id):
+        return call(self.assessment, "close_survey", survey_id=survey_id, payload=json_body(request))
+
+    @route("POST", "/api/v1/public/survey/questions", summary="群众凭一次性测评码取问卷", tag="public", body=CodeIn)
+    def public_survey_questions(self, request):
+        return call(self.assessment, "survey_questions", payload=json_body(request))
+
+    @route("POST", "/api/v1/public/survey/answers", summary="群众凭一次性测评码作答（每户一次，不记录身份）", tag="public",
+           body=AnswerIn, public_write=True)
+    def public_survey_answers(self, request):
+        return call(self.assessment, "answer_survey", payload=json_body(request))
+
+    @route("GET", "/public/survey.js", summary="群众页面的测评脚本", tag="console", produces="text/javascript")
+    def public_survey_script(self, request):
+        return Response(SURVEY_SCRIPT.read_bytes(), mimetype="text/javascript", headers={"Cache-Control": "no-cache"})

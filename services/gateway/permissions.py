@@ -165,6 +165,7 @@ KINDS = {
     ("POST", "/api/v1/credit/discipline"): Kind.read,
     ("POST", "/api/v1/public/requests/track"): Kind.read,
     ("POST", "/api/v1/public/credit/passbook"): Kind.read,
+    ("POST", "/api/v1/public/survey/questions"): Kind.read,
     ("GET", "/api/v1/disputes/<string:dispute_id>/case-file"): Kind.export,
 }
 PUBLIC, SELF = None, "self"  # a route anyone may call; any signed-in account, for its own matters

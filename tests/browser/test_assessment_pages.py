@@ -149,3 +149,32 @@ def test_a_township_reads_its_own_result_point_by_point_and_appeals_a_point(gate
         shot(browser, "98-assessment-appeal")
     (appeal,) = database("assessment").appeals.find()
     assert (appeal["area_code"], appeal["indicator"], appeal["status"]) == ("500229001", "peace_work", "pending")
+
+
+def test_a_household_answers_the_survey_on_the_residents_page_with_its_code_once(gateway_port, browser):
+    with running(GridService, AssessmentService, GatewayService), rpc(COUNTY_SCOPE) as proxy:
+        areas = factories.chengkou_areas(townships=1, villages=1, grids=1, micro_grids=1)
+        proxy.grid.upsert_areas(areas)
+        for household in factories.households(factories.codes(areas), count=3, seed=11):
+            proxy.grid.register_household(household)
+        db = database("assessment")
+        wait_until(lambda: db.households.count_documents({}) == 3, timeout=60, what="the households")
+        slip = proxy.assessment.open_survey({"year": clock.today().year, "households_per_village": 2})["slips"][0]
+        browser.set_window_size(390, 844)
+        browser.get(f"http://127.0.0.1:{gateway_port}/public")
+        form = wait_for(browser, "#survey-code-form")
+        form.find_element(By.NAME, "code").send_keys(slip["code"].lower())  # typed as it comes
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        questions = wait_for(browser, "#survey-form")
+        sets = questions.find_elements(By.CSS_SELECTOR, "fieldset")
+        assert len(sets) == 6 and "治安状况" in sets[0].text
+        for n, fieldset in enumerate(sets):
+            fieldset.find_element(By.CSS_SELECTOR, f"input[value='{4 + n % 2}']").click()
+        shot(browser, "99-survey-public")
+        questions.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait_for(browser, "#survey-done", "感谢参与")
+        # The same code again is refused.
+        browser.find_element(By.CSS_SELECTOR, "#survey-code-form button[type=submit]").click()
+        wait_for(browser, "#survey-out .bad", "已作答")
+    (answer,) = database("assessment").survey_answers.find()
+    assert answer["answers"] == {f"q{n + 1}": 4 + n % 2 for n in range(6)} and slip["household_id"] not in str(answer)

@@ -24,7 +24,7 @@ def test_the_permissions_and_events_in_the_docs_are_the_code_s():
         assert rows and rows[0].endswith(f"| {roles} |"), permission
     contracts.load_event_modules()
     documented = [cls for (source, _, _), cls in REGISTRY.items() if source == "assessment"]
-    assert len(documented) == 5
+    assert len(documented) == 6
     for cls in documented:
         row = next((line for line in DOC.splitlines() if line.startswith(f"| `{cls.name}` |")), "")
         assert row.endswith(f"| {', '.join(cls.model_fields)} |"), cls.name

@@ -53,3 +53,15 @@ SELECTION_KINDS = {"advanced_village": "社会治理先进村（社区）", "exc
 SELECTION_STATUS = {"nominating": "推荐中", "in_notice": "公示中", "awarded": "已表彰"}
 NOMINATION_STATUS = {"nominated": "已推荐", "shortlisted": "拟表彰", "rejected": "未入选", "awarded": "已表彰",
                      "withdrawn": "因异议成立撤销"}
+
+# surveys -------------------------------------------------------------------------------------------------------------
+SURVEY_STATUS = {"open": "测评中", "closed": "已结束"}
+ANSWER_SCALE = {1: "很不满意（很不安全）", 2: "不太满意", 3: "一般", 4: "比较满意", 5: "很满意（很安全）"}
+DEFAULT_QUESTIONS = [
+    {"code": "q1", "indicator": "sense_of_security", "text": "您觉得本村（社区）的治安状况安全吗？"},
+    {"code": "q2", "indicator": "sense_of_security", "text": "您晚上独自出门觉得安全吗？"},
+    {"code": "q3", "indicator": "team_satisfaction", "text": "您对本地派出所、司法所工作人员的工作满意吗？"},
+    {"code": "q4", "indicator": "team_satisfaction", "text": "您对政法干警办事公正、作风清廉满意吗？"},
+    {"code": "q5", "indicator": "judicial_credibility", "text": "您相信法院、检察院能公正处理案件吗？"},
+    {"code": "q6", "indicator": "judicial_credibility", "text": "遇到纠纷时，您愿意依法通过调解或诉讼解决吗？"},
+]

@@ -70,3 +70,12 @@ class SelectionAwarded(EventData):
     year: int
     nomination_id: str
     area_code: str
+
+
+@event(SOURCE, "survey.closed", summary="测评结束 (a year's survey closed; its scores entered the scorecard)")
+class SurveyClosed(EventData):
+    survey_id: str
+    year: int
+    questionnaire_id: str
+    sampled: int = Field(ge=0)
+    answered: int = Field(ge=0)

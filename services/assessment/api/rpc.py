@@ -111,3 +111,39 @@ class ObjectionDecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     upheld: bool
     note: str = Field(min_length=2, max_length=500)
+
+
+class QuestionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(pattern=r"^q\d{1,2}$")
+    indicator: Literal["sense_of_security", "team_satisfaction", "judicial_credibility"]
+    text: str = Field(min_length=4, max_length=120)
+
+
+class SurveyIn(BaseModel):
+    """A year's survey: the questions (a new questionnaire version when they change) and the sample per village."""
+    model_config = ConfigDict(extra="forbid")
+    year: int = Field(ge=2020, le=2100)
+    questions: list[QuestionIn] | None = Field(default=None, min_length=3, max_length=20,
+                                               description="默认使用标准问卷（每项指标两题）")
+    households_per_village: int = Field(ge=1, le=200, description="每村（社区）抽样户数")
+    seed: int = Field(default=500229, ge=0, description="抽样种子（同一种子抽到同样的户）")
+
+
+class AnswerIn(BaseModel):
+    """A household's answers, with the one-time code handed to it: 1 (worst) to 5 (best) per question."""
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(pattern=r"^[A-Z0-9]{8}$", description="一次性测评码")
+    answers: dict[str, Annotated[int, Field(ge=1, le=5)]] = Field(min_length=1, max_length=20)
+
+
+class CodeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(pattern=r"^[A-Z0-9]{8}$", description="一次性测评码")
+
+
+class SurveyCloseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    city_average: dict[Literal["sense_of_security", "team_satisfaction", "judicial_credibility"],
+                       Annotated[float, Field(gt=0, le=100)]] = Field(min_length=3, max_length=3,
+                                                                     description="全市平均（百分制）")
