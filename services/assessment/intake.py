@@ -23,14 +23,14 @@ def apply_dispute(work, tx, envelope: Envelope) -> None:
     fields = {"area_path": area_path(data["village_code"] or data["township_code"]), "status": data["status"],
               "level": data["level"], "major": data["major"], "registered_at": _time(data["registered_at"]),
               "due_at": _time(data["due_at"]), "resolved_at": _time(data["resolved_at"])}
-    work.store.keep_newest("disputes", data["dispute_id"], fields, envelope.occurred_at, tx.session)
+    work.store.keep_newest(tx, "disputes", data["dispute_id"], fields, envelope.occurred_at)
 
 
 def apply_petition(work, tx, envelope: Envelope) -> None:
     data = envelope.data
     fields = {"area_path": area_path(data["area_code"]), "channel": data["channel"],
               "received_at": _time(data["received_at"])}
-    work.store.keep_newest("petitions", data["petition_id"], fields, envelope.occurred_at, tx.session)
+    work.store.keep_newest(tx, "petitions", data["petition_id"], fields, envelope.occurred_at)
 
 
 # The grid's places: (id field, kind, the field of its area, the field that says it is up to standard).
@@ -61,6 +61,6 @@ def apply_household(work, tx, envelope: Envelope) -> None:
         village = data["to_micro_grid_code"][:12]
     else:
         village = data["village_code"]
-    work.store.keep_newest("households", data["household_id"], {"village_code": village,
-                                                                "township_code": village[:9]},
-                           envelope.occurred_at, tx.session)
+    work.store.keep_newest(tx, "households", data["household_id"], {"village_code": village,
+                                                                    "township_code": village[:9]},
+                           envelope.occurred_at)

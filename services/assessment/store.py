@@ -9,7 +9,7 @@ The county's own records: survey figures, closed months, schemes, rounds, appeal
 surveys. Survey codes are kept as hashes with their village, answers with their village and scores: neither names
 the household. No record holds a resident: ids, area codes, states and times only.
 """
-from pymongo import ReturnDocument
+from pymongo import InsertOne, ReturnDocument, UpdateOne
 
 from shared import area_model, clock
 from shared.mongo import ASC, Index
@@ -45,14 +45,10 @@ class AssessmentStore:
     def areas(self, query: dict) -> list[dict]:
         return list(self.db.areas.find(query, {"kind": 1, "name": 1, "path": 1, "parent_code": 1}).sort("_id", ASC))
 
-    def keep_newest(self, collection: str, record_id: str, fields: dict, as_of, session) -> None:
-        """Set a record's fields unless a newer event already did (events of one record may arrive out of order);
-        `first` fields (a time once known) are kept from whichever event brought them."""
-        self.db[collection].update_one(
-            {"_id": record_id, "$or": [{"as_of": {"$lt": as_of}}, {"as_of": {"$exists": False}}]},
-            {"$set": {**fields, "as_of": as_of}}, upsert=False, session=session)
-        self.db[collection].update_one({"_id": record_id}, {"$setOnInsert": {**fields, "as_of": as_of}},
-                                       upsert=True, session=session)
+    def keep_newest(self, tx, collection: str, record_id: str, fields: dict, as_of) -> None:
+        """Set a record's fields unless a newer event already did (events of one record may arrive out of order).
+        The transaction's events are gathered and written together just before it commits (Newest)."""
+        tx.gather(f"newest:{collection}", lambda: Newest(self.db[collection])).add(record_id, fields, as_of)
 
     def add_place_state(self, place: dict, entry: dict, session) -> None:
         """A place's state as of one event, kept in the order the events occurred (a late one is slotted in)."""
@@ -96,3 +92,32 @@ class AssessmentStore:
             return False
         self.db.closed_periods.insert_one({**doc, "closed_at": clock.now()}, session=session)
         return True
+
+
+class Newest:
+    """The newest state of each record a transaction's events carry, written with one read and one bulk write for
+    all of them (a batch of events costs the store a few commands, not two per event)."""
+
+    def __init__(self, collection):
+        self.collection = collection
+        self.latest: dict[str, tuple[dict, object]] = {}
+
+    def add(self, record_id: str, fields: dict, as_of) -> None:
+        known = self.latest.get(record_id)
+        if known is None or known[1] < as_of:
+            self.latest[record_id] = (fields, as_of)
+
+    def flush(self, tx) -> None:
+        if not self.latest:
+            return
+        stored = {d["_id"]: d.get("as_of") for d in self.collection.find(
+            {"_id": {"$in": list(self.latest)}}, {"as_of": 1}, session=tx.session)}
+        writes = []
+        for record_id, (fields, as_of) in self.latest.items():
+            if record_id not in stored:
+                writes.append(InsertOne({"_id": record_id, **fields, "as_of": as_of}))
+            elif stored[record_id] is None or stored[record_id] < as_of:
+                writes.append(UpdateOne({"_id": record_id}, {"$set": {**fields, "as_of": as_of}}))
+        if writes:
+            self.collection.bulk_write(writes, ordered=False, session=tx.session)
+        self.latest = {}
