@@ -22,7 +22,7 @@ addSections(`
 `);
 
 const AS = {area: null, since: null, until: null};
-const AS_PERIODS = {year: "本年", month: "本月", last12: "近12个月"};
+const AS_PERIODS = {last12: "近12个月", year: "本年", month: "本月"};
 function asDay(d) { return d.toLocaleDateString("en-CA", {timeZone: "Asia/Shanghai"}); }
 function asPeriod(kind) {
   const today = asDay(new Date()), [y, m] = today.split("-").map(Number);
@@ -75,7 +75,7 @@ async function showAssessmentHome() {
     const title = home.querySelector("h2:not(#as-title)");
     if (title) title.textContent = "我的工作";
   }
-  AS.area = homeArea(); [AS.since, AS.until] = asPeriod("year");
+  AS.area = homeArea(); [AS.since, AS.until] = asPeriod("last12");  // a rolling year: January is not empty
   await renderAssessment();
 }
 async function renderAssessment() {
