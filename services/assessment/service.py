@@ -7,8 +7,11 @@ It knows the other services only by their events (docs/adr/0021-assessment-reads
 databases, never their code beyond the mediation service's public definitions of its targets. Its handlers apply
 what the process holds in one transaction (docs/adr/0020-inbox-group-commit.md).
 """
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
+from shared.calls import call
+from shared.errors import XiangzhiError
 from shared.service import ReliableService, rpc
 from shared.storage import Storage
 from shared.subscriber import handles
@@ -21,6 +24,7 @@ from .store import AssessmentStore
 class AssessmentService(ReliableService):
     name = "assessment"
     db = Storage(AssessmentStore)
+    grid = RpcProxy("grid")
 
     # other services' events ----------------------------------------------------------------------------------
     @handles("grid", "area.upserted", batch=True)
@@ -121,7 +125,19 @@ class AssessmentService(ReliableService):
     @rpc
     def open_survey(self, payload: dict) -> dict:
         """The year's survey: the questionnaire and the sample per village, with the one-time codes (shown once)."""
-        return survey_commands.open_survey(self.db, payload)
+        return survey_commands.open_survey(self.db, payload, self._doors)
+
+    def _doors(self, household_ids: list[str]) -> dict[str, dict]:
+        """The 户号, address and masked head of the drawn households, asked of the grid for the slips; without the
+        grid the slips carry the household ids only."""
+        found: dict[str, dict] = {}
+        try:
+            for start in range(0, len(household_ids), 2000):
+                for item in call(self.grid, "visit_list", household_ids[start:start + 2000])["items"]:
+                    found[item["household_id"]] = item
+        except XiangzhiError:
+            return {}
+        return found
 
     @rpc
     def list_surveys(self) -> dict:

@@ -25,7 +25,7 @@ def _questionnaire(work, questions: list[dict], year: int, session) -> dict:
     return doc
 
 
-def open_survey(work, payload: dict) -> dict:
+def open_survey(work, payload: dict, doors=lambda ids: {}) -> dict:
     require_county(work)
     command = parse(SurveyIn, payload)
     questions = [q.model_dump() for q in command.questions] if command.questions else DEFAULT_QUESTIONS
@@ -58,7 +58,12 @@ def open_survey(work, payload: dict) -> dict:
             work.store.db.survey_codes.insert_many(codes, session=tx.session)
 
     work.transaction(save)
-    # The slips (household and code) are given once, to be printed and handed out; only the codes' hashes stay.
+    # The slips (the household's 户号, address and masked head, and its code) are given once, to be printed and
+    # handed out; only the codes' hashes stay.
+    found = doors([s["household_id"] for s in slips])
+    for slip in slips:
+        door = found.get(slip["household_id"], {})
+        slip.update(household_number=door.get("household_number"), address=door.get("address"), head=door.get("head"))
     return {**get_survey(work, survey_id), "slips": slips}
 
 

@@ -151,7 +151,10 @@ def test_a_township_reads_its_own_result_point_by_point_and_appeals_a_point(gate
     assert (appeal["area_code"], appeal["indicator"], appeal["status"]) == ("500229001", "peace_work", "pending")
 
 
-def test_a_household_answers_the_survey_on_the_residents_page_with_its_code_once(gateway_port, browser):
+COUNTY_STAFF = ("he.county", "何县综治", "County-Initial-2026!", "County-Changed-2026!")
+
+
+def test_the_county_draws_the_survey_and_a_household_answers_it_on_the_residents_page_once(gateway_port, browser):
     with running(GridService, AssessmentService, GatewayService), rpc(COUNTY_SCOPE) as proxy:
         areas = factories.chengkou_areas(townships=1, villages=1, grids=1, micro_grids=1)
         proxy.grid.upsert_areas(areas)
@@ -159,11 +162,28 @@ def test_a_household_answers_the_survey_on_the_residents_page_with_its_code_once
             proxy.grid.register_household(household)
         db = database("assessment")
         wait_until(lambda: db.households.count_documents({}) == 3, timeout=60, what="the households")
-        slip = proxy.assessment.open_survey({"year": clock.today().year, "households_per_village": 2})["slips"][0]
+        staff_account(admin(gateway_port), gateway_port, COUNTY_STAFF, "county_admin", "500229")
+        browser.set_window_size(1280, 1000)
+        browser.get(f"http://127.0.0.1:{gateway_port}/")
+        sign_in(browser, COUNTY_STAFF[0], COUNTY_STAFF[3])
+        wait_for(browser, "nav a[data-tab=assessment-surveys]").click()
+        form = wait_for(browser, "#sv-open")
+        size = form.find_element(By.NAME, "households_per_village")
+        size.clear()
+        size.send_keys("2")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        slips = wait_for(browser, "#sv-slip-table").find_elements(By.CSS_SELECTOR, "tr")[1:]
+        assert len(slips) == 2
+        cells = slips[0].find_elements(By.TAG_NAME, "td")
+        code, number = cells[4].text, cells[1].text
+        assert number.startswith("500229") and "*" in cells[2].text, "the slip shows the 户号 and the masked head"
+        household = database("grid").households.find_one({"household_number": number})["_id"]
+        shot(browser, "99-survey-slips")
+
         browser.set_window_size(390, 844)
         browser.get(f"http://127.0.0.1:{gateway_port}/public")
         form = wait_for(browser, "#survey-code-form")
-        form.find_element(By.NAME, "code").send_keys(slip["code"].lower())  # typed as it comes
+        form.find_element(By.NAME, "code").send_keys(code.lower())  # typed as it comes
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         questions = wait_for(browser, "#survey-form")
         sets = questions.find_elements(By.CSS_SELECTOR, "fieldset")
@@ -177,4 +197,4 @@ def test_a_household_answers_the_survey_on_the_residents_page_with_its_code_once
         browser.find_element(By.CSS_SELECTOR, "#survey-code-form button[type=submit]").click()
         wait_for(browser, "#survey-out .bad", "已作答")
     (answer,) = database("assessment").survey_answers.find()
-    assert answer["answers"] == {f"q{n + 1}": 4 + n % 2 for n in range(6)} and slip["household_id"] not in str(answer)
+    assert answer["answers"] == {f"q{n + 1}": 4 + n % 2 for n in range(6)} and household not in str(answer)

@@ -38,6 +38,7 @@ def test_a_survey_is_sampled_answered_once_by_code_measured_and_closed_into_the_
     slips = opened.pop("slips")
     assert opened["sampled"] == 8 and len(slips) == 8 and {s["village_code"][:9] for s in slips} == {
         TOWN1, "500229002"}
+    assert all(s["household_number"] and "*" in s["head"] for s in slips), "a slip names the door, masked"
     households = {v: [h["_id"] for h in database("assessment").households.find({"village_code": v})]
                   for v in {s["village_code"] for s in slips}}
     for village, ids in households.items():

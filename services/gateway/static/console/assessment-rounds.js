@@ -103,3 +103,65 @@ async function showSelection(id, notice) {
   };
 }
 OPENERS["assessment-selections"] = showSelections;
+
+// 测评 (surveys) ----------------------------------------------------------------------------------------------------
+addSections(`
+<section data-tab="assessment-surveys" data-label="满意度测评" data-needs="assessment.read">
+  <h2>群众安全感和满意度测评</h2>
+  <form id="sv-open" class="filters" data-needs-write="assessment.manage">开始年度测评：
+    <label>年度 <input name="year" type="number" size="6"></label>
+    <label>每村（社区）抽样户数 <input name="households_per_village" type="number" min="1" max="200" size="4" value="10"></label>
+    <button type="submit">抽样并生成测评码</button> <span class="err" data-for=""></span><span class="err" data-for="year"></span>
+    <span class="err" data-for="households_per_village"></span>
+  </form>
+  <div id="sv-list">加载中…</div>
+  <div id="sv-slips"></div>
+  <div id="sv-results"></div>
+</section>
+`);
+const SV_INDICATORS = {sense_of_security: "群众安全感", team_satisfaction: "政法队伍满意度", judicial_credibility: "司法公信力"};
+async function showSurveys() {
+  const form = document.getElementById("sv-open");
+  if (form) {
+    form.hidden = !arMay("assessment.manage");
+    if (!form.year.value) form.year.value = new Date().toLocaleDateString("en-CA", {timeZone: "Asia/Shanghai"}).slice(0, 4);
+  }
+  const page = await api("/api/v1/assessment/surveys");
+  const box = document.getElementById("sv-list");
+  box.innerHTML = page.items.length ? "<table id='sv-table'><tr><th>年度</th><th>状态</th><th>抽样户数</th><th>已作答</th><th></th></tr>" + page.items.map(s =>
+    "<tr><td>" + s.year + "</td><td>" + tag(s.status_label) + "</td><td>" + s.sampled + "</td><td>" + s.answered + "</td><td><a class='sv-results' data-survey='" +
+    esc(s.survey_id) + "'>查看结果</a></td></tr>").join("") + "</table>" : "<p class='muted'>尚无测评</p>";
+  for (const a of box.querySelectorAll("a.sv-results")) a.onclick = () => showSurveyResults(a.dataset.survey);
+}
+async function showSurveyResults(id) {
+  const r = await api("/api/v1/assessment/surveys/" + encodeURIComponent(id) + "/results");
+  const list = (await api("/api/v1/assessment/surveys")).items.find(s => s.survey_id === id) || {};
+  const box = document.getElementById("sv-results");
+  box.innerHTML = "<h3 id='sv-results-title'>" + esc(r.area_name) + " 测评结果</h3><p class='muted'>抽样 " + r.sampled + " 户，已作答 " + r.answered + " 户</p>" +
+    "<table><tr><th>指标</th><th>得分</th><th>样本量</th><th>误差（95%）</th></tr>" + Object.values(r.indicators).map(x =>
+      "<tr><td>" + esc(x.label) + "</td><td>" + (x.value === null ? "—" : x.value) + "</td><td>" + x.n + "</td><td>" + (x.margin === null ? "—" : "±" + x.margin) + "</td></tr>").join("") + "</table>" +
+    (list.status === "open" && arMay("assessment.manage") ? "<form id='sv-close'>结束测评，录入全市平均：" + Object.entries(SV_INDICATORS).map(([k, v]) =>
+      "<label>" + esc(v) + " <input name='" + k + "' size='5'></label>").join(" ") + " <button type='submit'>结束并计入记分卡</button> <span class='err' data-for=''></span></form>" : "");
+  const close = document.getElementById("sv-close");
+  if (close) close.onsubmit = async e => {
+    e.preventDefault(); clearErrors(close);
+    const city_average = {};
+    for (const k of Object.keys(SV_INDICATORS)) city_average[k] = Number(close[k].value);
+    try { await jsonPost("/api/v1/assessment/surveys/" + encodeURIComponent(id) + "/close", {city_average}); showSurveys(); showSurveyResults(id); }
+    catch (err) { showError(close, err); }
+  };
+}
+document.getElementById("sv-open").onsubmit = async e => {
+  e.preventDefault();
+  const form = e.target; clearErrors(form);
+  let opened;
+  try { opened = await jsonPost("/api/v1/assessment/surveys", {year: Number(form.year.value), households_per_village: Number(form.households_per_village.value)}); }
+  catch (err) { return showError(form, err); }
+  // The slips are shown this once: printed and handed to the households; only the codes' hashes are kept.
+  document.getElementById("sv-slips").innerHTML = "<h3>入户测评码（仅显示这一次，请打印后发放）</h3><p><button type='button' onclick='window.print()'>打印</button></p>" +
+    "<table id='sv-slip-table'><tr><th>村（社区）</th><th>户号</th><th>户主</th><th>住址</th><th>测评码</th></tr>" + opened.slips.map(s =>
+      "<tr><td>" + esc(s.village_name) + "</td><td>" + esc(s.household_number || s.household_id) + "</td><td>" + esc(s.head || "") + "</td><td>" +
+      esc(s.address || "") + "</td><td><b>" + esc(s.code) + "</b></td></tr>").join("") + "</table>";
+  showSurveys();
+};
+OPENERS["assessment-surveys"] = showSurveys;

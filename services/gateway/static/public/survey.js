@@ -4,7 +4,10 @@
 (function () {
   const block = document.getElementById("survey-block");
   if (!block) return;
-  block.innerHTML = "<h2>平安建设满意度测评</h2><form id='survey-code-form'><label for='survey-code'>测评码（入户时发放的8位码）</label>" +
+  // Big targets for a thumb: each answer a row of its own, the radio beside its words.
+  block.innerHTML = "<style>#survey-form label{display:flex;align-items:center;gap:10px;padding:8px 0;font-size:17px}" +
+    "#survey-form input[type=radio]{width:22px;height:22px;margin:0;flex:none}#survey-form fieldset{margin:10px 0}</style>" +
+    "<h2>平安建设满意度测评</h2><form id='survey-code-form'><label for='survey-code'>测评码（入户时发放的8位码）</label>" +
     "<input id='survey-code' name='code' maxlength='8' autocapitalize='characters' autocomplete='off' required>" +
     "<button type='submit'>开始作答</button></form><div id='survey-out'></div>";
   const esc = v => String(v ?? "").replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
