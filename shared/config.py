@@ -84,6 +84,17 @@ def retry_policy() -> tuple[int, float]:
     return int(os.environ.get("HANDLER_MAX_ATTEMPTS", "5")), float(os.environ.get("HANDLER_BACKOFF_SECONDS", "0.2"))
 
 
+def transient_retry_seconds() -> float:
+    """How long a handler keeps retrying a transient failure (a write conflict, the store or a service it asks
+    unavailable) before the event is parked as transient; these retries do not count toward HANDLER_MAX_ATTEMPTS."""
+    return float(os.environ.get("HANDLER_TRANSIENT_RETRY_SECONDS", "600"))
+
+
+def transient_replay_seconds() -> float:
+    """How often events parked for a transient cause are sent again by themselves."""
+    return float(os.environ.get("TRANSIENT_REPLAY_SECONDS", "300"))
+
+
 def outbox_resend_seconds() -> float:
     return float(os.environ.get("OUTBOX_RESEND_SECONDS", "5"))
 

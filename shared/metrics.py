@@ -18,6 +18,9 @@ EVENTS_UNROUTED = Counter("xz_events_unrouted_total", "Events no queue was bound
 EVENTS_CONSUMED = Counter("xz_events_consumed_total", "Events handled", ["handler", "event_type", "outcome"])
 HANDLER_FAILURES = Counter("xz_handler_failures_total", "Failed handler attempts", ["handler", "event_type"])
 DEAD_LETTERS = Counter("xz_dead_letters_total", "Events parked in dead letters", ["handler", "event_type"])
+HANDLER_TRANSIENT = Counter("xz_handler_transient_failures_total",
+                            "Handler attempts that failed for a transient cause (write conflict, store or service "
+                            "unavailable), retried without counting toward the poison limit", ["handler", "code"])
 OUTBOX_BACKLOG = Gauge("xz_outbox_backlog", "Outbox entries not yet published", ["service"])
 EVENT_LAG = Histogram("xz_event_lag_seconds", "Consumer time minus occurred_at", ["handler", "event_type"],
                       buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300))

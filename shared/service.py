@@ -40,6 +40,11 @@ class ReliableService:
     def send_unsent_events(self):
         self.db.storage.send_unsent()
 
+    @timer(interval=5)
+    def replay_transient_dead_letters(self):
+        # Every few seconds, one indexed read: what was parked for a transient cause long enough ago goes again.
+        dead_letters.replay_transient(self.db.db, config.transient_replay_seconds())
+
     @timer(interval=3600)
     def prune_outbox(self):
         self.db.storage.relay.prune(config.outbox_keep_days())

@@ -3,6 +3,7 @@ through one transaction that also writes the outbox, and event handling through 
 retries and dead letters."""
 import logging
 import os
+import random
 import signal
 import time
 import uuid
@@ -11,6 +12,7 @@ from nameko.extensions import DependencyProvider
 from pydantic import ValidationError
 
 from shared import clock, config, dead_letters, group_commit, inbox, logs, metrics, mongo, outbox, topology
+from shared.errors import Unavailable
 from shared.events import Actor, Envelope, EventData, envelope_for
 from shared.scope import Scope
 
@@ -124,9 +126,12 @@ class Work:
     def _consume_alone(self, payload: dict, handler: str, queue: str, envelope: Envelope, fn, prepare) -> str:
         # No read of the inbox first: a duplicate fails the inbox insert, the transaction's first statement, at
         # the cost of one aborted transaction, and a new event (nearly every one) saves a round trip.
+        # A transient failure (a write conflict, the store or a service it asks unavailable) is not poison: it is
+        # tried again with a growing, jittered pause for `transient_retry_seconds` without using up the attempts
+        # that park a poison event; only then is the event parked, as transient, for the replay timer.
         max_attempts, backoff = config.retry_policy()
-        error = ""
-        for attempt in range(1, max_attempts + 1):
+        error, attempt, transient_tries, transient_until = "", 0, 0, None
+        while True:
             try:
                 found = (prepare(envelope),) if prepare is not None else ()
                 # The lambda runs within this iteration, so it sees this attempt's `found`.
@@ -137,20 +142,34 @@ class Work:
                     metrics.EVENTS_CONSUMED.labels(handler, envelope.event_type, "duplicate").inc()
                     return "duplicate"
                 error = "duplicate key in handler"
+            except Unavailable as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                metrics.HANDLER_TRANSIENT.labels(handler, exc.code).inc()
+                transient_until = transient_until or time.monotonic() + config.transient_retry_seconds()
+                if time.monotonic() < transient_until:
+                    transient_tries += 1
+                    time.sleep(min(30.0, backoff * 2 ** min(transient_tries, 8)) * random.uniform(0.5, 1.5))
+                    continue
+                return self._park(payload, handler, queue, envelope, error, attempt, dead_letters.TRANSIENT)
             except Exception as exc:  # noqa: BLE001 - any failure is retried, then parked, never dropped
                 error = f"{type(exc).__name__}: {exc}"
                 metrics.HANDLER_FAILURES.labels(handler, envelope.event_type).inc()
                 log.warning("handler %s failed on %s (attempt %d of %d): %s", handler, envelope.event_type,
-                            attempt, max_attempts, type(exc).__name__)
+                            attempt + 1, max_attempts, type(exc).__name__)
             else:
                 self._applied(handler, envelope)
                 return "applied"
-            if attempt < max_attempts:
-                time.sleep(backoff * 2 ** (attempt - 1))
-        dead_letters.park(self.db, handler=handler, queue=queue, envelope=payload, error=error,
-                          attempts=max_attempts)
+            attempt += 1
+            if attempt >= max_attempts:
+                return self._park(payload, handler, queue, envelope, error, attempt)
+            time.sleep(backoff * 2 ** (attempt - 1))
+
+    def _park(self, payload, handler: str, queue: str, envelope: Envelope, error: str, attempts: int,
+              cause: str | None = None) -> str:
+        dead_letters.park(self.db, handler=handler, queue=queue, envelope=payload, error=error, attempts=attempts,
+                          cause=cause)
         metrics.DEAD_LETTERS.labels(handler, envelope.event_type).inc()
-        log.error("handler %s parked %s after %d attempts", handler, envelope.event_type, max_attempts)
+        log.error("handler %s parked %s after %d attempts", handler, envelope.event_type, attempts)
         return "parked"
 
 

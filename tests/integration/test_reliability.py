@@ -16,7 +16,7 @@ from tests import factories
 from tests.fault.broker import queue_depth
 from tests.fault.polling import wait_until
 from tests.harness import COUNTY_SCOPE, database, rpc, running
-from tests.probe_service import ProbeService
+from tests.probe_service import TRANSIENT, ProbeService
 
 REGISTERED = "grid.household.registered"
 PROBE_HANDLER = "probe.on_household_registered"
@@ -185,3 +185,42 @@ def test_events_never_carry_personal_data(stores):
         assert pii.id_numbers_in(text) == [], entry["event_type"]
         assert not pii.PHONE_IN_TEXT.search(text), entry["event_type"]
         assert [value for value in known if value in text] == [], entry["event_type"]
+
+
+def transient_failures() -> float:
+    return metric("xz_handler_transient_failures_total", handler=PROBE_HANDLER, code="store.conflict_retry")
+
+
+def test_a_transient_failure_is_retried_without_using_up_the_poison_attempts(stores, vhost, monkeypatch):
+    monkeypatch.setenv("HANDLER_MAX_ATTEMPTS", "2")
+    monkeypatch.setenv("HANDLER_BACKOFF_SECONDS", "0.01")
+    topology.declare(classes=[ProbeService])
+    failures_before, transient_before = handler_failures(), transient_failures()
+    TRANSIENT["left"] = 6  # three times the poison limit
+    with running(GridService, ProbeService), rpc(COUNTY_SCOPE) as proxy:
+        micro_grid = load_areas(proxy)[0]
+        household = proxy.grid.register_household(factories.household(micro_grid, n_residents=1))
+        event_id = wait_until(entry_in_state(stores.grid, household["household_id"], outbox.PUBLISHED),
+                              what="event published")["_id"]
+        wait_until(lambda: applied(stores.probe, event_id) == 1, what="the event applied after the conflicts")
+        assert proxy.probe.list_dead_letters() == []
+    assert transient_failures() - transient_before == 6 and handler_failures() == failures_before
+
+
+def test_what_stays_unavailable_is_parked_as_transient_and_sent_again_by_itself(stores, vhost, monkeypatch):
+    monkeypatch.setenv("HANDLER_BACKOFF_SECONDS", "0.01")
+    monkeypatch.setenv("HANDLER_TRANSIENT_RETRY_SECONDS", "0.3")
+    monkeypatch.setenv("TRANSIENT_REPLAY_SECONDS", "1")
+    topology.declare(classes=[ProbeService])
+    TRANSIENT["left"] = 10 ** 6  # unavailable until the test says otherwise
+    with running(GridService, ProbeService), rpc(COUNTY_SCOPE) as proxy:
+        micro_grid = load_areas(proxy)[0]
+        household = proxy.grid.register_household(factories.household(micro_grid, n_residents=1))
+        event_id = wait_until(entry_in_state(stores.grid, household["household_id"], outbox.PUBLISHED),
+                              what="event published")["_id"]
+        (letter,) = wait_until(lambda: list(stores.probe.dead_letters.find({"cause": "transient"})),
+                               what="the event parked as transient")
+        assert letter["event_id"] == event_id
+        TRANSIENT["left"] = 0  # the outage is over
+        wait_until(lambda: applied(stores.probe, event_id) == 1, timeout=30, what="the timer sent it again")
+        assert applied(stores.probe, event_id) == 1
