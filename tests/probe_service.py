@@ -8,7 +8,6 @@ from shared.service import ReliableService
 from shared.storage import Storage
 from shared.subscriber import handles
 
-
 TRANSIENT = {"left": 0}  # how many more deliveries fail as transient (set by a test)
 
 

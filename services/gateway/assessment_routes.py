@@ -38,7 +38,7 @@ AS_READ, AS_MANAGE, AS_APPEAL = codes.AS_READ, codes.AS_MANAGE, codes.AS_APPEAL
 PERIOD = {"area_code": "区划代码（默认本人辖区）", "since": "起始日期（含），默认本月1日",
           "until": "截止日期（不含），默认明天"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TABLES = "scorecard、ranking 或 records"
+TABLES = "scorecard、ranking、records 或 round"
 SURVEY_SCRIPT = Path(__file__).parent / "static" / "public" / "survey.js"
 
 
@@ -68,6 +68,13 @@ def records_sheet(found: dict) -> tuple[str, list[str], list[list]]:
              r.get("registered_at") or r.get("received_at") or r.get("year") or "", "计入分子" if r["counted"] else "仅计入分母"]
             for r in found["items"]]
     return found["label"][:28], ["编号", "状态/渠道", "时间", "计数"], rows
+
+
+def round_sheet(found: dict) -> tuple[str, list[str], list[list]]:
+    labels = [p["label"] for p in found["results"][0]["points"]] if found["results"] else []
+    rows = [[r["rank"], r["area_code"], r["area_name"], r["total"]] + [p["points"] for p in r["points"]]
+            for r in found["results"]]
+    return f"考核{found['period']}", ["名次", "区划代码", "名称", "总分"] + labels, rows
 
 
 def workbook(title: str, headers: list[str], rows: list[list]) -> bytes:
@@ -113,7 +120,8 @@ class AssessmentRoutes:
                     since=args.get("since"), until=args.get("until"))
 
     @route("GET", "/api/v1/assessment/export", summary="导出记分卡、排名或指标记录为 .xlsx", tag="assessment",
-           query={"table": TABLES, "target": "指标代码（table=records 时）", **PERIOD}, permission=AS_READ,
+           query={"table": TABLES, "target": "指标代码（table=records 时）", "round_id": "考核期次（table=round 时）",
+                  **PERIOD}, permission=AS_READ,
            produces=XLSX)
     def assessment_export(self, request):
         args = request.args
@@ -125,6 +133,8 @@ class AssessmentRoutes:
             sheet = ranking_sheet(call(self.assessment, "ranking", **period))
         elif table == "records":
             sheet = records_sheet(call(self.assessment, "target_records", target=args.get("target", ""), **period))
+        elif table == "round":
+            sheet = round_sheet(call(self.assessment, "get_round", round_id=args.get("round_id", "")))
         else:
             raise ValidationFailed(f"应为 {TABLES}", field="table")
         filename = f"{sheet[0]}-{period['area_code'] or '本辖区'}.xlsx"

@@ -103,7 +103,7 @@ def test_a_county_leader_sees_the_scorecard_the_tile_map_and_the_ranking_and_exp
 TOWNSHIP = ("ran.gecheng", "冉葛城", "Town-Initial-2026!", "Town-Changed-2026!")
 
 
-def test_a_township_reads_its_own_result_point_by_point_and_appeals_a_point(gateway_port, browser):
+def test_a_township_reads_its_own_result_point_by_point_and_appeals_a_point(gateway_port, browser, tmp_path):
     from services.assessment import demo
 
     with running(GridService, AssessmentService, GatewayService), rpc(COUNTY_SCOPE) as proxy:
@@ -147,6 +147,12 @@ def test_a_township_reads_its_own_result_point_by_point_and_appeals_a_point(gate
         wait_for(browser, "#ar-notice", "申诉已提交")
         assert "待裁定" in wait_for(browser, "#ar-appeals").text
         shot(browser, "98-assessment-appeal")
+        browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+        browser.find_element(By.ID, "ar-export").click()
+        path = wait_until(lambda: next((p for p in tmp_path.glob("*.xlsx")), None), timeout=20, what="the .xlsx")
+        rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+        assert rows[0] == ("名次", "区划代码", "名称", "总分", "网上信访占比", "平安建设工作")
+        assert [r[1] for r in rows[1:]] == ["500229001"], "the township's own row only"
     (appeal,) = database("assessment").appeals.find()
     assert (appeal["area_code"], appeal["indicator"], appeal["status"]) == ("500229001", "peace_work", "pending")
 

@@ -34,7 +34,7 @@ async function showRound(roundId, notice) {
     (a.status === "pending" && arMay("assessment.manage") ? " <button class='ar-decide' data-appeal='" + esc(a.appeal_id) + "' data-decision='upheld'>成立</button>" +
       "<button class='ar-decide' data-appeal='" + esc(a.appeal_id) + "' data-decision='rejected'>不成立</button>" : "") + "</li>").join("");
   let html = (notice ? "<p class='ok' id='ar-notice'>" + esc(notice) + "</p>" : "") +
-    "<h3 id='ar-title'>" + esc(r.period) + " " + tag(r.status_label) + "</h3>" +
+    "<h3 id='ar-title'>" + esc(r.period) + " " + tag(r.status_label) + "</h3><p><a id='ar-export'>导出 .xlsx</a> <span class='muted as-export-state'></span></p>" +
     (r.notice_until ? "<p class='muted'>公示期 " + esc(r.noticed_on) + " 至 " + esc(r.notice_until) + "</p>" : "") +
     r.results.map(x => "<details class='ar-result' data-area='" + esc(x.area_code) + "'" + (r.results.length === 1 ? " open" : "") + "><summary>" +
       (x.rank ? "第" + x.rank + "名 " : "") + esc(x.area_name) + " <b>" + (x.total === null ? "待评" : x.total + "分") + "</b></summary><table><tr><th>指标</th><th>得分</th><th>说明</th></tr>" +
@@ -61,6 +61,7 @@ async function showRound(roundId, notice) {
     try { await jsonPost("/api/v1/assessment/appeals/" + encodeURIComponent(b.dataset.appeal) + "/decision", {decision: b.dataset.decision, points, note}); showRound(roundId, "已裁定"); }
     catch (err) { alert(err.message); }
   };
+  document.getElementById("ar-export").onclick = () => asExport({table: "round", round_id: roundId}, box);
   const publish = document.getElementById("ar-publish");
   if (publish) publish.onclick = async () => {
     try { await jsonPost("/api/v1/assessment/rounds/" + encodeURIComponent(roundId) + "/publish", {}); showRound(roundId, "已发布"); showRounds(); }

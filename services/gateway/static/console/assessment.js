@@ -32,8 +32,8 @@ function asPeriod(kind) {
   return [y + "-01-01", tomorrow];
 }
 function asQuery(extra) {
-  const q = new URLSearchParams({area_code: AS.area, since: AS.since, until: AS.until, ...(extra || {})});
-  return q.toString();
+  const all = {area_code: AS.area, since: AS.since, until: AS.until, ...(extra || {})};
+  return new URLSearchParams(Object.entries(all).filter(([, v]) => v !== null && v !== undefined)).toString();
 }
 function asValue(c) {
   if (c.code === "public_opinion") return c.value === null ? "—" : (c.met ? "不低于" : "低于") + "全市平均";
@@ -161,7 +161,8 @@ async function asExport(extra, box) {
     if (!r.ok) throw new Error((await r.json()).message);
     const blob = await r.blob();
     const link = document.createElement("a");
-    link.href = URL.createObjectURL(blob); link.download = (extra.table === "ranking" ? "排名" : extra.table === "records" ? "指标记录" : "记分卡") + "-" + AS.area + ".xlsx";
+    const names = {ranking: "排名", records: "指标记录", round: "考核结果-" + extra.round_id, scorecard: "记分卡"};
+    link.href = URL.createObjectURL(blob); link.download = (names[extra.table] || "记分卡") + "-" + (AS.area || "本辖区") + ".xlsx";
     document.body.appendChild(link); link.click(); link.remove();
     setTimeout(() => URL.revokeObjectURL(link.href), 60000);
     state.textContent = "已导出";
