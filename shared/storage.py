@@ -148,7 +148,12 @@ class Work:
                 transient_until = transient_until or time.monotonic() + config.transient_retry_seconds()
                 if time.monotonic() < transient_until:
                     transient_tries += 1
-                    time.sleep(min(30.0, backoff * 2 ** min(transient_tries, 8)) * random.uniform(0.5, 1.5))
+                    # The first pauses are the poison retries' own (a conflict usually clears at once); past them
+                    # the pause keeps growing, jittered so that replicas do not collide again, up to 30 s.
+                    pause = backoff * 2 ** (transient_tries - 1)
+                    if transient_tries >= max_attempts:
+                        pause = min(30.0, pause) * random.uniform(0.5, 1.5)
+                    time.sleep(pause)
                     continue
                 return self._park(payload, handler, queue, envelope, error, attempt, dead_letters.TRANSIENT)
             except Exception as exc:  # noqa: BLE001 - any failure is retried, then parked, never dropped
