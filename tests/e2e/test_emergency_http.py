@@ -37,7 +37,7 @@ def township(module_gateway_port):
     port = module_gateway_port
     with running(GridService, OrgService, EmergencyService, RiskService, GatewayService):
         root = admin(port)
-        with rpc(COUNTY_SCOPE) as proxy:
+        with rpc(COUNTY_SCOPE, timeout=120) as proxy:  # 200 households with their residents in one import
             proxy.grid.upsert_areas(AREAS)
             workers = [factories.grid_worker([g], worker_id=f"GWE{i:02d}") for i, g in enumerate(GRIDS)]
             proxy.grid.save_grid_workers(workers)

@@ -16,7 +16,7 @@ from services.credit.api.events import DishonestDebtorListed
 from services.grid.api.events import CaseReported
 from services.mediation.api.events import DisputeReferred
 from services.risk.service import RiskService
-from shared import config, topology
+from shared import clock, config, topology
 from shared.errors import ValidationFailed
 from shared.events import envelope_for
 from tests.fault.polling import wait_until
@@ -163,7 +163,8 @@ def test_designations_and_bad_input(risk):
     other = "500229102"
     referred = DisputeReferred(dispute_id="TJ1", source="talk_office", source_ref=None, category="neighbour",
                                major=False, level="village", committee_id=None, village_code=VILLAGE,
-                               township_code=TOWNSHIP, status="referred", referred_to="litigation")
+                               township_code=TOWNSHIP, status="referred", referred_to="litigation",
+                               registered_at=clock.now(), due_at=clock.now() + timedelta(days=30), resolved_at=None)
     envelope = envelope_for(referred, area_code=VILLAGE, correlation_id="c").model_dump(mode="json")
     publish(envelope)
     wait_until(lambda: applied(db) == 1, what="the referral applied")
